@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['{main,shared,preload,renderer,tools,bench,scripts}/**/*.test.ts'],
+    environment: 'node',
+    testTimeout: 20_000,
+    hookTimeout: 20_000,
+    // Two cores: keep the pool small so socket tests do not starve each other.
+    maxWorkers: 2,
+  },
+});
