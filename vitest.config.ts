@@ -8,5 +8,7 @@ export default defineConfig({
     hookTimeout: 20_000,
     // Two cores: keep the pool small so socket tests do not starve each other.
     maxWorkers: 2,
+    // The JSON report gives .ci/run its closing "N passed, N failed" line.
+    reporters: ['default', ['json', { outputFile: '.vitest-report.json' }]],
   },
 });
