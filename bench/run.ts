@@ -1,0 +1,19 @@
+/**
+ * `npm run bench`: every benchmark in one run, figures printed side by side with the reference
+ * implementation each one is measured against. Timing lives here, never in tests.
+ */
+import { main as wsDecode } from './ws-decode.bench.ts';
+import { main as sseDecode } from './sse-decode.bench.ts';
+import { main as store } from './store.bench.ts';
+
+const benches: [string, () => Promise<void>][] = [
+  ['WebSocket frame decoding (Telltale WsFrameDecoder vs ws Receiver)', wsDecode],
+  ['SSE decoding (Telltale SseDecoder vs eventsource-parser)', sseDecode],
+  ['Session store (1,000,000 entries)', store],
+];
+
+console.log(`node ${process.version}, ${process.platform}/${process.arch}`);
+for (const [title, run] of benches) {
+  console.log(`\n== ${title}`);
+  await run();
+}

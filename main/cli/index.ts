@@ -1,0 +1,37 @@
+/**
+ * The `telltale` command: the headless core without a window. Data goes to stdout, human
+ * messages to stderr; exit 0 when done, 1 on a connection/HTTP/TLS/I-O failure, 2 on a usage
+ * error or unreadable input.
+ */
+import { runConnect } from './connect.ts';
+import { UsageError, usage } from './usage.ts';
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'connect':
+      return runConnect(rest);
+    case undefined:
+    case '-h':
+    case '--help':
+    case 'help':
+      process.stdout.write(usage);
+      return command === undefined ? 2 : 0;
+    default:
+      throw new UsageError(`unknown command "${command}"`);
+  }
+}
+
+try {
+  process.exitCode = await main(process.argv.slice(2));
+} catch (error) {
+  if (error instanceof UsageError) {
+    process.stderr.write(
+      `telltale: ${error.message}\n${error.hint ?? 'run "telltale --help" for usage'}\n`,
+    );
+    process.exitCode = 2;
+  } else {
+    process.stderr.write(`telltale: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  }
+}

@@ -1,0 +1,34 @@
+export class UsageError extends Error {
+  readonly hint: string | undefined;
+  constructor(message: string, hint?: string) {
+    super(message);
+    this.name = 'UsageError';
+    this.hint = hint;
+  }
+}
+
+export const usage = `telltale — WebSocket and Server-Sent Events inspector
+
+Usage:
+  telltale connect URL [options]    open a WS (ws://, wss://) or SSE (http://, https://) connection
+                                    and print one JSON object per line for the connection and each
+                                    entry as it arrives
+
+connect options:
+  -H, --header 'Name: value'   add a request header (repeatable)
+  --protocol P                 offer a WebSocket subprotocol (repeatable)
+  --sse                        open an SSE stream even for a ws:// or wss:// URL
+  --method M                   SSE request method (default GET, or POST with --data)
+  --data BODY                  SSE request body (LLM APIs stream from POST)
+  --send TEXT                  send a text message once open (repeatable, in order)
+  --send-binary HEX            send a binary message given as hex (repeatable, in order)
+  --for SECONDS                stop after this long (decimals allowed), closing cleanly
+  --ping SECONDS               ping this often and record the round-trip time (WebSocket)
+  --no-deflate                 do not offer permessage-deflate (offered by default)
+  --no-reconnect               do not reconnect when an SSE stream ends
+  --insecure                   accept invalid or self-signed TLS certificates
+  --save FILE.ndjson           write the session as it is captured (Telltale NDJSON)
+
+Exit status: 0 done, 1 connection/HTTP/TLS/I-O failure, 2 usage error.
+Output lines are documented in docs/session-format.md.
+`;
