@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['{main,shared,preload,renderer,tools,bench,scripts}/**/*.test.ts'],
+    include: ['{main,shared,preload,renderer,tools,bench,scripts,e2e}/**/*.test.ts'],
     environment: 'node',
     testTimeout: 20_000,
     hookTimeout: 20_000,
