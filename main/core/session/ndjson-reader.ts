@@ -1,0 +1,219 @@
+/**
+ * Reads a Telltale NDJSON session file into a new SessionStore, streaming line by line (the
+ * file is never held whole in memory).
+ *
+ * Fatal (rejects with SessionFileError naming the line): an unreadable file, a missing or bad
+ * header, an unsupported version, a malformed line, a seq that does not increase.
+ * Noted and skipped (the read succeeds): lines of unknown type (a newer writer), and a torn last
+ * line (no trailing newline and not valid, as left by a crash mid-write).
+ */
+import { createReadStream } from 'node:fs';
+import type { Connection } from '../../../shared/model/connection.ts';
+import {
+  parseSessionLine,
+  type SessionHeader,
+  type SessionLineError,
+  type SessionLineErrorCode,
+} from './ndjson.ts';
+import { SessionStore, type SessionStoreOptions } from './store.ts';
+
+export type SessionFileErrorCode =
+  | SessionLineErrorCode
+  | 'unreadable'
+  | 'empty-file'
+  | 'missing-header'
+  | 'duplicate-header'
+  | 'seq-not-increasing';
+
+export class SessionFileError extends Error {
+  readonly code: SessionFileErrorCode;
+  /** 1-based line of the problem; 0 when it is about the file as a whole. */
+  readonly line: number;
+  readonly path: string;
+
+  constructor(
+    path: string,
+    line: number,
+    code: SessionFileErrorCode,
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super(`${path}: ${message}`, options);
+    this.name = 'SessionFileError';
+    this.path = path;
+    this.line = line;
+    this.code = code;
+  }
+}
+
+export type SessionNoteCode = 'unknown-type' | 'torn-last-line' | 'unknown-connection';
+
+/** Something skipped or odd that did not stop the read. */
+export interface SessionNote {
+  line: number;
+  code: SessionNoteCode;
+  message: string;
+}
+
+export interface ReadSessionResult {
+  header: SessionHeader;
+  /** Connections in order of first appearance, each in the state of its last line. */
+  store: SessionStore;
+  notes: SessionNote[];
+}
+
+export interface ReadSessionOptions {
+  /** Options for the store that is created. */
+  store?: SessionStoreOptions;
+}
+
+export async function readNdjsonSession(
+  path: string,
+  options: ReadSessionOptions = {},
+): Promise<ReadSessionResult> {
+  const store = new SessionStore(options.store);
+  const notes: SessionNote[] = [];
+  const connections = new Map<string, Connection>();
+  const unknownTypes = new Set<string>();
+  let header: SessionHeader | undefined;
+  let lineNumber = 0;
+
+  const input = createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 18 });
+  try {
+    for await (const { text, terminated } of readLines(input)) {
+      lineNumber += 1;
+      const line = lineNumber === 1 && text.startsWith('\uFEFF') ? text.slice(1) : text;
+      if (line.trim() === '') continue;
+      const result = parseSessionLine(line, lineNumber);
+      if (!result.ok) {
+        // Only the very end of the file may be torn (a crash mid-write leaves no newline).
+        if (terminated) throw lineError(path, result.error);
+        notes.push({
+          line: lineNumber,
+          code: 'torn-last-line',
+          message: `line ${lineNumber}: skipped an incomplete last line (the writer was interrupted)`,
+        });
+        continue;
+      }
+      const { record } = result;
+      if (header === undefined) {
+        if (record.type !== 'header') {
+          throw new SessionFileError(
+            path,
+            lineNumber,
+            'missing-header',
+            `line ${lineNumber}: expected the session header {"type":"telltale","version":1,…} on the first line, found a "${record.type === 'unknown' ? record.recordType : record.type}" line`,
+          );
+        }
+        header = record.header;
+        continue;
+      }
+      switch (record.type) {
+        case 'header':
+          throw new SessionFileError(
+            path,
+            lineNumber,
+            'duplicate-header',
+            `line ${lineNumber}: a second session header (files cannot be concatenated)`,
+          );
+        case 'connection':
+          // Last line for an id wins; Map keeps the first-appearance order.
+          connections.set(record.connection.id, record.connection);
+          break;
+        case 'entry':
+          if (record.entry.seq <= store.lastSeq) {
+            throw new SessionFileError(
+              path,
+              lineNumber,
+              'seq-not-increasing',
+              `line ${lineNumber}: entry field "seq": ${record.entry.seq} does not follow ${store.lastSeq} (seqs must increase)`,
+            );
+          }
+          store.appendWithSeq(record.entry);
+          break;
+        case 'unknown':
+          // One note per type, not per line: a newer file may hold millions of them.
+          if (!unknownTypes.has(record.recordType)) {
+            unknownTypes.add(record.recordType);
+            notes.push({
+              line: lineNumber,
+              code: 'unknown-type',
+              message: `line ${lineNumber}: skipped lines of unknown type "${record.recordType}" (written by a newer version?)`,
+            });
+          }
+          break;
+      }
+    }
+  } catch (error) {
+    if (error instanceof SessionFileError) throw error;
+    throw new SessionFileError(path, 0, 'unreadable', `cannot read: ${describe(error)}`, {
+      cause: error,
+    });
+  } finally {
+    input.destroy();
+  }
+
+  if (header === undefined) {
+    throw new SessionFileError(
+      path,
+      lineNumber === 0 ? 0 : 1,
+      lineNumber === 0 ? 'empty-file' : 'missing-header',
+      lineNumber === 0 ? 'the file is empty' : 'line 1: no session header (only blank lines)',
+    );
+  }
+
+  for (const connection of connections.values()) store.addConnection(connection);
+  noteOrphanEntries(store, connections, notes);
+  return { header, store, notes };
+}
+
+/** Entries whose connection has no line in the file are kept, and said. */
+function noteOrphanEntries(
+  store: SessionStore,
+  connections: ReadonlyMap<string, Connection>,
+  notes: SessionNote[],
+): void {
+  const seen = new Set<string>();
+  for (const entry of store.allEntries()) {
+    if (connections.has(entry.connectionId) || seen.has(entry.connectionId)) continue;
+    seen.add(entry.connectionId);
+    notes.push({
+      line: 0,
+      code: 'unknown-connection',
+      message: `entries of connection "${entry.connectionId}" (first: seq ${entry.seq}) have no connection line`,
+    });
+  }
+}
+
+function lineError(path: string, error: SessionLineError): SessionFileError {
+  return new SessionFileError(path, error.line, error.code, error.message);
+}
+
+/**
+ * Splits a UTF-8 text stream on LF (a CR before it is dropped). Our own splitter rather than
+ * node:readline, which also breaks lines at U+2028/U+2029 (legal unescaped inside JSON strings)
+ * and cannot tell whether the last line had its newline (a torn write).
+ */
+async function* readLines(
+  input: AsyncIterable<string | Buffer>,
+): AsyncGenerator<{ text: string; terminated: boolean }, void, undefined> {
+  // Pieces of a line longer than one chunk, joined once (no quadratic concatenation).
+  let parts: string[] = [];
+  for await (const chunk of input) {
+    const data = typeof chunk === 'string' ? chunk : chunk.toString('utf8');
+    let start = 0;
+    for (let nl = data.indexOf('\n'); nl !== -1; nl = data.indexOf('\n', start)) {
+      parts.push(data.slice(start, nl));
+      const line = parts.length === 1 ? (parts[0] ?? '') : parts.join('');
+      parts = [];
+      yield { text: line.endsWith('\r') ? line.slice(0, -1) : line, terminated: true };
+      start = nl + 1;
+    }
+    if (start < data.length) parts.push(data.slice(start));
+  }
+  if (parts.length > 0) yield { text: parts.join(''), terminated: false };
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,264 @@
+/**
+ * Writes a Telltale NDJSON session file as capture goes (the journal), or all at once (export).
+ *
+ * - The file is created owner-only (0600: journals keep auth headers and cookies) and the header
+ *   line is written synchronously by the constructor, so a bad path fails at once.
+ * - Lines are queued and written in batches at most `flushIntervalMs` (default 50, at most 100)
+ *   after they were queued, or sooner when 1 MiB is waiting. A line that has been handed to the
+ *   OS survives the process being killed; `close()` adds fsync for power loss.
+ * - Following a store (`options.store`): the store's current connections and entries are written
+ *   first, then every change batch. The store coalesces for 16 ms, so a change reaches the OS
+ *   within about 16 + `flushIntervalMs` ms. `close()` flushes the store first.
+ * - Explicit writes (`writeConnection`, `writeEntry`, `writeBatch`) work with or without a store.
+ * - A write failure (disk full…) stops writing; `onError` hears it once and `close()` rejects.
+ */
+import { close, closeSync, fsync, openSync, write, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { promisify } from 'node:util';
+import type { Connection } from '../../../shared/model/connection.ts';
+import type { Entry } from '../../../shared/model/entry.ts';
+import { serializeConnection, serializeEntry, serializeHeader } from './ndjson.ts';
+import type { SessionStore, StoreBatch } from './store.ts';
+
+const writeAsync = promisify(write);
+const fsyncAsync = promisify(fsync);
+const closeAsync = promisify(close);
+
+const DEFAULT_FLUSH_INTERVAL_MS = 50;
+const MAX_FLUSH_INTERVAL_MS = 100;
+const CHUNK_CHARS = 1 << 20;
+
+export interface NdjsonSessionWriterOptions {
+  /** Follow this store: write what it holds now, then every change. */
+  store?: SessionStore;
+  /** Batch window for disk writes, 0–100 ms (default 50). */
+  flushIntervalMs?: number;
+  /** Header `created` (epoch ms); defaults to now. */
+  created?: number;
+  /** Called once if writing fails; the writer stops writing. */
+  onError?: (error: Error) => void;
+}
+
+export class NdjsonSessionWriter {
+  readonly path: string;
+  readonly #fd: number;
+  readonly #flushIntervalMs: number;
+  readonly #onError: ((error: Error) => void) | undefined;
+  readonly #store: SessionStore | undefined;
+  #unsubscribe: (() => void) | undefined;
+  /** Lines of the initial store snapshot, produced lazily so a big export never sits in memory. */
+  #snapshot: Iterator<string> | undefined;
+  #pending: string[] = [];
+  #pendingChars = 0;
+  #timer: NodeJS.Timeout | undefined;
+  #draining: Promise<void> | undefined;
+  #error: Error | undefined;
+  #closing: Promise<void> | undefined;
+  /** Set once close() has taken the store's last batch; later writes are a programming error. */
+  #closed = false;
+
+  constructor(path: string, options: NdjsonSessionWriterOptions = {}) {
+    const interval = options.flushIntervalMs ?? DEFAULT_FLUSH_INTERVAL_MS;
+    if (!(interval >= 0 && interval <= MAX_FLUSH_INTERVAL_MS)) {
+      throw new RangeError(`flushIntervalMs must be within 0–100, got ${interval}`);
+    }
+    this.path = path;
+    this.#flushIntervalMs = interval;
+    this.#onError = options.onError;
+    this.#fd = openSync(path, 'w', 0o600);
+    try {
+      writeSync(this.#fd, serializeHeader(options.created ?? Date.now()) + '\n');
+    } catch (error) {
+      closeSync(this.#fd);
+      throw error;
+    }
+    this.#store = options.store;
+    if (this.#store !== undefined) {
+      const store = this.#store;
+      // Subscribing first delivers the store's pending changes to its other listeners; every
+      // change from here on reaches us, and the snapshot covers everything before.
+      this.#unsubscribe = store.subscribe((batch) => {
+        this.writeBatch(batch);
+      });
+      this.#snapshot = snapshotLines(store, store.connections(), store.lastSeq);
+      this.#kick();
+    }
+  }
+
+  /** The write error that stopped this writer, if any. */
+  get error(): Error | undefined {
+    return this.#error;
+  }
+
+  writeConnection(connection: Connection): void {
+    this.#queue(serializeConnection(connection));
+  }
+
+  writeEntry(entry: Entry): void {
+    this.#queue(serializeEntry(entry));
+  }
+
+  /** Connections first: every entry's connection line precedes it in the file. */
+  writeBatch(batch: StoreBatch): void {
+    for (const connection of batch.connections) this.writeConnection(connection);
+    for (const entry of batch.entries) this.writeEntry(entry);
+  }
+
+  /** Hands everything queued so far to the OS (no fsync). */
+  async flush(): Promise<void> {
+    this.#store?.flush();
+    this.#clearTimer();
+    while (this.#hasQueued() || this.#draining !== undefined) {
+      this.#kick();
+      await this.#draining;
+    }
+    if (this.#error !== undefined) throw this.#error;
+  }
+
+  /** Writes everything, fsyncs, closes. Resolves once the data is on disk; idempotent. */
+  close(): Promise<void> {
+    this.#closing ??= this.#close();
+    return this.#closing;
+  }
+
+  async #close(): Promise<void> {
+    this.#store?.flush();
+    this.#unsubscribe?.();
+    this.#unsubscribe = undefined;
+    this.#closed = true;
+    try {
+      await this.flush();
+      await fsyncAsync(this.#fd);
+    } finally {
+      this.#clearTimer();
+      await closeAsync(this.#fd);
+    }
+    await fsyncDirectory(dirname(this.path));
+  }
+
+  #queue(line: string): void {
+    if (this.#closed) {
+      throw new Error(`NdjsonSessionWriter: write after close (${this.path})`);
+    }
+    if (this.#error !== undefined) return;
+    this.#pending.push(line);
+    this.#pendingChars += line.length + 1;
+    if (this.#pendingChars >= CHUNK_CHARS) this.#kick();
+    else this.#schedule();
+  }
+
+  #hasQueued(): boolean {
+    return this.#error === undefined && (this.#snapshot !== undefined || this.#pending.length > 0);
+  }
+
+  #schedule(): void {
+    if (this.#timer !== undefined || this.#draining !== undefined) return;
+    // Ref'd on purpose: it lives at most flushIntervalMs, and lets queued lines reach the disk
+    // even if the owner forgets close().
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      this.#kick();
+    }, this.#flushIntervalMs);
+  }
+
+  #clearTimer(): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+
+  #kick(): void {
+    if (this.#draining !== undefined || !this.#hasQueued()) return;
+    this.#clearTimer();
+    this.#draining = this.#drain().finally(() => {
+      this.#draining = undefined;
+      // Lines queued during the last write are not left waiting for another trigger.
+      if (this.#hasQueued()) this.#schedule();
+    });
+  }
+
+  async #drain(): Promise<void> {
+    try {
+      for (let chunk = this.#takeChunk(); chunk !== ''; chunk = this.#takeChunk()) {
+        await writeAll(this.#fd, Buffer.from(chunk, 'utf8'));
+      }
+    } catch (error) {
+      this.#fail(error instanceof Error ? error : new Error(String(error)));
+    }
+  }
+
+  /** Up to about 1 MiB of lines, snapshot first; '' when nothing is queued. */
+  #takeChunk(): string {
+    if (this.#error !== undefined) return '';
+    const parts: string[] = [];
+    let chars = 0;
+    while (this.#snapshot !== undefined && chars < CHUNK_CHARS) {
+      const next = this.#snapshot.next();
+      if (next.done === true) {
+        this.#snapshot = undefined;
+        break;
+      }
+      parts.push(next.value);
+      chars += next.value.length + 1;
+    }
+    if (this.#snapshot === undefined && chars < CHUNK_CHARS && this.#pending.length > 0) {
+      parts.push(...this.#pending);
+      this.#pending = [];
+      this.#pendingChars = 0;
+    }
+    return parts.length === 0 ? '' : parts.join('\n') + '\n';
+  }
+
+  #fail(error: Error): void {
+    if (this.#error !== undefined) return;
+    this.#error = error;
+    this.#pending = [];
+    this.#pendingChars = 0;
+    this.#snapshot = undefined;
+    this.#clearTimer();
+    this.#onError?.(error);
+  }
+}
+
+/** Writes a whole store to a file and closes it (export, `--save` at the end). */
+export async function saveNdjsonSession(
+  store: SessionStore,
+  path: string,
+  options: Omit<NdjsonSessionWriterOptions, 'store'> = {},
+): Promise<void> {
+  const writer = new NdjsonSessionWriter(path, { ...options, store });
+  await writer.close();
+}
+
+function* snapshotLines(
+  store: SessionStore,
+  connections: readonly Connection[],
+  lastSeq: number,
+): Generator<string, void, undefined> {
+  for (const connection of connections) yield serializeConnection(connection);
+  for (const entry of store.allEntries()) {
+    // Later entries arrive through the change feed.
+    if (entry.seq > lastSeq) return;
+    yield serializeEntry(entry);
+  }
+}
+
+async function writeAll(fd: number, bytes: Buffer): Promise<void> {
+  let offset = 0;
+  while (offset < bytes.length) {
+    const { bytesWritten } = await writeAsync(fd, bytes, offset, bytes.length - offset, null);
+    offset += bytesWritten;
+  }
+}
+
+/** Makes a new file's directory entry durable too; best effort (not possible on Windows). */
+async function fsyncDirectory(directory: string): Promise<void> {
+  let fd: number | undefined;
+  try {
+    fd = openSync(directory, 'r');
+    await fsyncAsync(fd);
+  } catch {
+    // A platform without directory fsync: the file's own fsync is all we can do.
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
