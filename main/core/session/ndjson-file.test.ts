@@ -556,6 +556,19 @@ describe('readNdjsonSession', () => {
     expect(error.message).toMatch(/line 3: entry field "wireSize"/);
   });
 
+  it('reads the example in docs/session-format.md', async () => {
+    const doc = await readFile(
+      join(import.meta.dirname, '../../../docs/session-format.md'),
+      'utf8',
+    );
+    const example = /```ndjson\n([\s\S]*?)```/.exec(doc)?.[1] ?? '';
+    const { store, notes } = await read(example);
+    expect(store.size).toBe(3);
+    expect(store.getConnection('c1')).toMatchObject({ state: 'closed', closeCode: 1005 });
+    expect([...(store.get(2)?.payload as Uint8Array)]).toEqual([0, 1, 2, 255]);
+    expect(notes).toMatchObject([{ code: 'unknown-type', line: 6 }]);
+  });
+
   it('reports an unreadable file as such', async () => {
     const error = await readNdjsonSession(join(dir, 'nope.ndjson')).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SessionFileError);
