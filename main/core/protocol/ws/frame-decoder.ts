@@ -70,8 +70,9 @@ function copyOf(bytes: Uint8Array): Uint8Array {
   return Buffer.from(bytes);
 }
 
+/** A Buffer over the same bytes (socket chunks and their subarrays already are Buffers). */
 function toBuffer(bytes: Uint8Array): Buffer {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
 }
 
 export class WsFrameDecoder {
@@ -250,7 +251,7 @@ export class WsFrameDecoder {
     this.chunks = [];
     this.head = 0;
     this.buffered = 0;
-    this.frameParts = [];
+    this.frameParts.length = 0;
     this.clearParts();
   }
 
@@ -526,6 +527,7 @@ export class WsFrameDecoder {
   }
 
   private clearParts(): void {
+    // Truncating keeps the arrays (no garbage per message) and drops the views they held.
     if (this.partData.length > 0) {
       this.partData = [];
       this.partMask = [];
@@ -545,7 +547,7 @@ export class WsFrameDecoder {
         this.partPhase.push(phase);
         phase += part.length;
       }
-      this.frameParts = [];
+      parts.length = 0;
     }
     this.messageLastFin = this.fin;
   }
@@ -683,7 +685,7 @@ export class WsFrameDecoder {
         copyUnmasked(part, payload, offset, this.mask, offset);
         offset += part.length;
       }
-      this.frameParts = [];
+      parts.length = 0;
     }
     const frame: FrameDetail = {
       opcode: this.opcode,

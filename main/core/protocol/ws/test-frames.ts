@@ -4,6 +4,8 @@
  */
 import { constants, createDeflateRaw } from 'node:zlib';
 import type { DeflateRaw } from 'node:zlib';
+import { WsFrameDecoder } from './frame-decoder.ts';
+import type { DecodedWsMessage, WsFrameDecoderOptions } from './types.ts';
 
 export interface FrameSpec {
   opcode: number;
@@ -134,4 +136,26 @@ export class TestDeflater {
   close(): void {
     this.deflater.close();
   }
+}
+
+/** Feeds `stream` in pieces of `chunkSize` (whole when absent) and returns every output. */
+export function decodeStream(
+  stream: Uint8Array,
+  options: WsFrameDecoderOptions,
+  chunkSize?: number,
+): DecodedWsMessage[] {
+  const out: DecodedWsMessage[] = [];
+  const decoder = new WsFrameDecoder((m) => out.push(m), options);
+  if (chunkSize === undefined) decoder.feed(stream);
+  else for (const piece of chop(stream, chunkSize)) decoder.feed(piece);
+  decoder.end();
+  return out;
+}
+
+/** Outputs in a form that compares by value (payload bytes as plain arrays of numbers). */
+export function comparable(messages: readonly DecodedWsMessage[]): unknown[] {
+  return messages.map((m) => ({
+    ...m,
+    payload: typeof m.payload === 'string' ? m.payload : Array.from(m.payload),
+  }));
 }
