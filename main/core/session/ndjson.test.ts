@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Connection } from '../../../shared/model/connection.ts';
 import type { Entry } from '../../../shared/model/entry.ts';
@@ -297,5 +298,112 @@ describe('base64ToBytes', () => {
     for (const bad of ['AAE', 'AA=A', 'AA E', 'AA-_', '====']) {
       expect(base64ToBytes(bad)).toBeUndefined();
     }
+  });
+});
+
+describe('properties', () => {
+  const text = fc.string({ unit: 'binary', maxLength: 40 });
+  const uint = fc.nat({ max: 2 ** 40 });
+  const time = fc.double({ min: 0, max: 1e13, noNaN: true });
+  const arbitraryEntry: fc.Arbitrary<Entry> = fc.record(
+    {
+      seq: fc.integer({ min: 1, max: 0xffff_ffff }),
+      connectionId: fc.string({ unit: 'binary', minLength: 1, maxLength: 12 }),
+      time,
+      direction: fc.constantFrom('out', 'in'),
+      kind: fc.constantFrom(
+        'text',
+        'binary',
+        'ping',
+        'pong',
+        'close',
+        'event',
+        'comment',
+        'lifecycle',
+        'error',
+      ),
+      payload: fc.oneof(text, fc.uint8Array({ maxLength: 40 })),
+      payloadSize: uint,
+      wireSize: uint,
+      frame: fc.record(
+        {
+          opcode: fc.integer({ min: 0, max: 15 }),
+          fin: fc.boolean(),
+          rsv1: fc.boolean(),
+          rsv2: fc.boolean(),
+          rsv3: fc.boolean(),
+          masked: fc.boolean(),
+          fragments: uint,
+          compressedSize: uint,
+        },
+        { requiredKeys: ['opcode', 'fin', 'rsv1', 'rsv2', 'rsv3', 'masked', 'fragments'] },
+      ),
+      close: fc.record({
+        code: fc.integer({ min: 0, max: 65535 }),
+        reason: text,
+        codeValid: fc.boolean(),
+      }),
+      sse: fc.record(
+        { event: text, lastEventId: text, id: text, retry: uint },
+        { requiredKeys: ['event', 'lastEventId'] },
+      ),
+      lifecycle: fc.constantFrom(
+        'connecting',
+        'open',
+        'reconnecting',
+        'closed',
+        'aborted',
+        'failed',
+        'info',
+      ),
+      notes: fc.array(fc.record({ code: text, message: text }), { maxLength: 3 }),
+    },
+    {
+      requiredKeys: [
+        'seq',
+        'connectionId',
+        'time',
+        'direction',
+        'kind',
+        'payload',
+        'payloadSize',
+        'wireSize',
+      ],
+    },
+  );
+
+  it('every entry survives serialize → parse exactly, on one line', () => {
+    fc.assert(
+      fc.property(arbitraryEntry, (e) => {
+        const line = serializeEntry(e);
+        expect(line).not.toMatch(/[\n\r\u2028\u2029]/);
+        const parsed = parseSessionLine(line, 2);
+        expect(parsed).toEqual({ ok: true, record: { type: 'entry', entry: e } });
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('never throws, whatever the line', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.string({ unit: 'binary' }),
+          fc.json(),
+          arbitraryEntry.chain((e) =>
+            fc
+              .tuple(fc.string(), fc.jsonValue())
+              .map(([key, value]) =>
+                JSON.stringify({ ...(JSON.parse(serializeEntry(e)) as object), [key]: value }),
+              ),
+          ),
+        ),
+        (line) => {
+          const result = parseSessionLine(line, 1);
+          if (!result.ok) expect(result.error.message.startsWith('line 1: ')).toBe(true);
+        },
+      ),
+      { numRuns: 1000 },
+    );
   });
 });
