@@ -382,7 +382,7 @@ describe('NdjsonSessionWriter', () => {
          for (let k = 0; k < 200; k++, i++) store.append({ connectionId: 'c', time: i,
            direction: 'in', kind: 'text', payload: big + i, payloadSize: 3, wireSize: 5 });
          if (i === 2000) process.stdout.write('go\\n');
-         if (i < 400000) setImmediate(tick);
+         if (i < 50000) setImmediate(tick);
        };
        tick();`,
     );
