@@ -384,7 +384,8 @@ describe('NdjsonSessionWriter', () => {
          if (i === 2000) process.stdout.write('go\\n');
          if (i < 50000) setImmediate(tick);
        };
-       tick();`,
+       tick();
+       setInterval(() => {}, 1000); // stays alive until killed, however fast it writes`,
     );
     const code = await runNode([script, path], (child) => {
       child.stdout?.once('data', () => {
