@@ -25,6 +25,9 @@ export interface Connection {
   url: string;
   method: string;
   requestHeaders: HeaderList;
+  /** Request body as sent (SSE over POST, as LLM APIs stream), text when valid UTF-8. */
+  requestBody?: string;
+  requestBodyBase64?: string;
   response?: HttpResponseInfo;
   /** Negotiated subprotocol (WS). */
   protocol?: string;

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { Agent, request } from 'undici';
 import type { Dispatcher } from 'undici';
 import type { Connection, HeaderList } from '../../../shared/model/connection.ts';
@@ -107,6 +108,7 @@ export function openSseConnection(store: SessionStore, options: SseClientOptions
       bytesOut: 0,
       bytesIn: 0,
       ...(resumes ? { resumes } : {}),
+      ...recordedBody(options.body),
     });
     let bytesIn = 0;
     let events = 0;
@@ -262,6 +264,17 @@ function responseProblem(
     };
   }
   return null;
+}
+
+function recordedBody(
+  body: string | Uint8Array | undefined,
+): Pick<Connection, 'requestBody' | 'requestBodyBase64'> {
+  if (body === undefined) return {};
+  if (typeof body === 'string') return { requestBody: body };
+  const bytes = Buffer.from(body);
+  return isUtf8(bytes)
+    ? { requestBody: bytes.toString('utf8') }
+    : { requestBodyBase64: bytes.toString('base64') };
 }
 
 function headerListFromUndici(headers: Record<string, string | string[] | undefined>): HeaderList {

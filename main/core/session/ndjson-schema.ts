@@ -41,6 +41,8 @@ export const connectionLineSchema = z.object({
   url: z.string(),
   method: z.string(),
   requestHeaders: headerList,
+  requestBody: z.string().optional(),
+  requestBodyBase64: z.string().optional(),
   response: responseSchema.optional(),
   protocol: z.string().optional(),
   extensions: z.string().optional(),
