@@ -19,12 +19,15 @@
  *
  * The sink must not call back into the decoder.
  */
+import type { Buffer } from 'node:buffer';
 import type { DecoderNote, SseDetail } from '../../../../shared/model/entry.ts';
 import {
   CR,
   LF,
+  asBuffer,
   completeLinesEnd,
   firstLineBreak,
+  firstLineEnd,
   joinBytes,
   startsWithBom,
 } from './line-breaks.ts';
@@ -103,6 +106,9 @@ export class SseDecoder {
   /** keepRaw: the block's text from earlier regions, and where it starts in the current one. */
   #raw = '';
   #rawFrom = 0;
+  /** One of the fields below `#fields` was changed in this block (see #resetBlock). */
+  #rare = false;
+  #sharedDetail: Readonly<SseDetail> | undefined = undefined;
 
   constructor(options: SseDecoderOptions) {
     this.#emit = options.onOutput;
@@ -123,7 +129,7 @@ export class SseDecoder {
   /** Feeds the next bytes of the stream. The chunk is not retained after the call. */
   feed(chunk: Uint8Array): void {
     if (this.#ended || chunk.length === 0) return;
-    let bytes = chunk;
+    let bytes = asBuffer(chunk);
     if (this.#skipping) {
       const resume = this.#skip(bytes);
       if (resume === -1 || resume === bytes.length) return;
@@ -139,13 +145,23 @@ export class SseDecoder {
       this.#keep(bytes);
       return;
     }
-    const head = end === bytes.length ? bytes : bytes.subarray(0, end);
-    const region = this.#carryLen === 0 ? head : joinBytes(this.#carry, this.#carryLen, head);
-    const start = this.#pos;
-    this.#pos += region.length;
-    this.#carry = [];
-    this.#carryLen = 0;
-    this.#region(region, start);
+    let head = end === bytes.length ? bytes : bytes.subarray(0, end);
+    if (this.#carryLen !== 0) {
+      // Only the line that joins carry and chunk is copied; the rest is decoded in place.
+      const first = firstLineEnd(head);
+      const joined = joinBytes(this.#carry, this.#carryLen, head.subarray(0, first));
+      this.#carry = [];
+      this.#carryLen = 0;
+      const start = this.#pos;
+      this.#pos += joined.length;
+      this.#region(joined, start);
+      head = head.subarray(first);
+    }
+    if (head.length !== 0) {
+      const start = this.#pos;
+      this.#pos += head.length;
+      this.#region(head, start);
+    }
     if (end < bytes.length) this.#keep(bytes.subarray(end));
   }
 
@@ -205,7 +221,7 @@ export class SseDecoder {
   }
 
   /** While skipping: returns where normal decoding resumes in `bytes`, or -1 if all was skipped. */
-  #skip(bytes: Uint8Array): number {
+  #skip(bytes: Buffer): number {
     if (this.#skipCr) {
       if (bytes[0] === LF) {
         this.#finishSkipped('\r\n');
@@ -267,10 +283,10 @@ export class SseDecoder {
 
   /** `bytes` are complete lines (they end just after a line break); `start` is bytes[0]'s offset. */
   #region(bytes: Uint8Array, start: number): void {
-    let body = bytes;
+    let body = asBuffer(bytes);
     if (this.#atStart) {
       this.#atStart = false;
-      if (startsWithBom(bytes)) body = bytes.subarray(3);
+      if (startsWithBom(bytes)) body = body.subarray(3);
     }
     const base = start + bytes.length - body.length;
     const s = this.#decoder.decode(body);
@@ -284,9 +300,95 @@ export class SseDecoder {
     this.#rawFrom = 0;
 
     const n = s.length;
+    const cr = s.indexOf('\r');
+    if (cr === -1 && !careful) {
+      this.#lfRegion(s, base);
+    } else {
+      this.#anyRegion(s, body, base, cr, careful, exact, invalid, ascii);
+    }
+    // The block goes on in the next region: keep its text (bounded like everything else).
+    if (this.#keepRaw && this.#rawFrom < n && this.#raw.length <= this.#max) {
+      this.#raw += s.slice(this.#rawFrom);
+      this.#rare = true;
+    }
+  }
+
+  /**
+   * The hot path: ASCII text, LF line breaks only, no line over the limit (most real streams,
+   * chunk after chunk). The most common shapes are handled inline, as eventsource-parser does.
+   */
+  #lfRegion(s: string, base: number): void {
+    let start = 0;
+    let lf = s.indexOf('\n');
+    while (lf !== -1) {
+      let next = lf + 1;
+      if (start === lf) {
+        this.#dispatch(s, next, base + next);
+      } else if (
+        s.charCodeAt(start) === 0x64 && // data:
+        s.charCodeAt(start + 1) === 0x61 &&
+        s.charCodeAt(start + 2) === 0x74 &&
+        s.charCodeAt(start + 3) === 0x61 &&
+        s.charCodeAt(start + 4) === COLON
+      ) {
+        const value = s.slice(s.charCodeAt(start + 5) === SPACE ? start + 6 : start + 5, lf);
+        this.#fields = true;
+        if (this.#dataLines === 0 && s.charCodeAt(next) === LF) {
+          // A one-line event: `data: …` and its blank line. No joining needed.
+          next++;
+          const endAbs = base + next;
+          const shared = this.#sharedDetail;
+          if (
+            !this.#rare &&
+            !this.#keepRaw &&
+            shared !== undefined &&
+            shared.event === 'message' &&
+            shared.lastEventId === this.#idBuffer
+          ) {
+            // Nothing but this line in the block: the whole dispatch, without the general case.
+            const wireSize = endAbs - this.#blockStart;
+            this.#blockStart = endAbs;
+            this.#lineStart = endAbs;
+            this.#fields = false;
+            this.#emit({
+              kind: 'event',
+              payload: value,
+              payloadSize: value.length,
+              wireSize,
+              sse: shared,
+            });
+          } else {
+            this.#data = value;
+            this.#dataLines = 1;
+            this.#dispatch(s, next, endAbs);
+          }
+        } else {
+          this.#appendData(value, true);
+          this.#lineStart = base + next;
+        }
+      } else {
+        this.#line(s, start, lf, next, base + next, true, PLAIN);
+      }
+      start = next;
+      lf = s.indexOf('\n', next);
+    }
+  }
+
+  /** Any region: CR, CRLF or LF breaks; non-ASCII, invalid or over-long lines go line by line. */
+  #anyRegion(
+    s: string,
+    body: Buffer,
+    base: number,
+    firstCr: number,
+    careful: boolean,
+    exact: boolean,
+    invalid: boolean,
+    ascii: boolean,
+  ): void {
+    const n = s.length;
     let lineStart = 0;
     let cursor = 0; // byte offset in body of lineStart (careful mode)
-    let cr = s.indexOf('\r');
+    let cr = firstCr;
     let lf = s.indexOf('\n');
     while (lineStart < n) {
       let end: number;
@@ -310,16 +412,12 @@ export class SseDecoder {
       }
       lineStart = next;
     }
-    // The block goes on in the next region: keep its text (bounded like everything else).
-    if (this.#keepRaw && this.#rawFrom < n && this.#raw.length <= this.#max) {
-      this.#raw += s.slice(this.#rawFrom);
-    }
   }
 
   /** One line of a region that is non-ASCII, has invalid bytes, or may hold an over-long line. */
   #carefulLine(
     s: string,
-    body: Uint8Array,
+    body: Buffer,
     base: number,
     lineStart: number,
     end: number,
@@ -334,6 +432,7 @@ export class SseDecoder {
     const endByte = breakAt + next - end;
     if (breakAt - cursor > this.#max) {
       if (this.#keepRaw) this.#raw += s.slice(this.#rawFrom, lineStart);
+      this.#rare = true;
       const kept = body.subarray(cursor, cursor + this.#max);
       this.#truncatedLine(kept, s.slice(end, next), base + endByte);
       this.#rawFrom = next;
@@ -360,7 +459,10 @@ export class SseDecoder {
     const text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(kept);
     const line = text + terminator;
     const flags = TRUNCATED | (isWellFormedUtf8Prefix(kept) ? PLAIN : INVALID_UTF8);
-    if (this.#keepRaw && this.#raw.length <= this.#max) this.#raw += line;
+    if (this.#keepRaw && this.#raw.length <= this.#max) {
+      this.#raw += line;
+      this.#rare = true;
+    }
     this.#line(line, 0, text.length, line.length, endAbs, false, flags);
   }
 
@@ -425,6 +527,7 @@ export class SseDecoder {
       this.#appendData(value, ascii);
       return;
     }
+    this.#rare = true;
     // A cut value would be wrong rather than long: over-long lines count for data only.
     if ((flags & TRUNCATED) !== 0) return;
     switch (name) {
@@ -463,10 +566,14 @@ export class SseDecoder {
     } else {
       // Once capped, later lines are dropped too, so the kept data is a true prefix.
       this.#dataCapped = true;
+      this.#rare = true;
       this.#note(SseNoteCode.eventTooLarge, this.#tooLargeMessage());
     }
     this.#dataLines++;
-    if (!ascii) this.#ascii = false;
+    if (!ascii) {
+      this.#ascii = false;
+      this.#rare = true;
+    }
   }
 
   #comment(
@@ -499,22 +606,15 @@ export class SseDecoder {
   /** A blank line: the spec's "dispatch the event". */
   #dispatch(s: string, next: number, endAbs: number): void {
     this.#lastEventId = this.#idBuffer;
-    const dataLines = this.#dataLines;
     let out: SseOutput | undefined;
-    if (dataLines !== 0) {
+    if (this.#dataLines !== 0) {
       const data = this.#data;
-      const sse: SseDetail = {
-        event: this.#type === '' ? 'message' : this.#type,
-        lastEventId: this.#lastEventId,
-      };
-      if (this.#id !== undefined) sse.id = this.#id;
-      if (this.#retry !== undefined) sse.retry = this.#retry;
       out = {
         kind: 'event',
         payload: data,
         payloadSize: this.#ascii ? data.length : utf8Length(data),
         wireSize: endAbs - this.#blockStart,
-        sse,
+        sse: this.#detail(),
       };
       if (this.#notes !== undefined) out.notes = this.#notes;
       if (this.#keepRaw) out.raw = this.#raw + s.slice(this.#rawFrom, next);
@@ -524,28 +624,48 @@ export class SseDecoder {
     if (out !== undefined) this.#emit(out);
   }
 
+  /**
+   * The block's SseDetail. Events without their own id or retry share one frozen detail while
+   * type and last event ID stay the same: less to allocate, and less memory per stored entry.
+   */
+  #detail(): SseDetail {
+    const event = this.#type === '' ? 'message' : this.#type;
+    const lastEventId = this.#lastEventId;
+    if (this.#id === undefined && this.#retry === undefined) {
+      const shared = this.#sharedDetail;
+      if (shared !== undefined && shared.event === event && shared.lastEventId === lastEventId) {
+        return shared;
+      }
+      return (this.#sharedDetail = Object.freeze({ event, lastEventId }));
+    }
+    const sse: SseDetail = { event, lastEventId };
+    if (this.#id !== undefined) sse.id = this.#id;
+    if (this.#retry !== undefined) sse.retry = this.#retry;
+    return sse;
+  }
+
   #resetBlock(blockStart: number): void {
     this.#blockStart = blockStart;
+    this.#lineStart = blockStart;
     this.#data = '';
     this.#dataLines = 0;
-    this.#dataCapped = false;
-    this.#type = '';
-    this.#id = undefined;
-    this.#retry = undefined;
-    this.#notes = undefined;
-    this.#ascii = true;
     this.#fields = false;
-    this.#raw = '';
+    if (this.#rare) {
+      // Only blocks that used more than data lines pay for resetting the rest.
+      this.#rare = false;
+      this.#dataCapped = false;
+      this.#type = '';
+      this.#id = undefined;
+      this.#retry = undefined;
+      this.#notes = undefined;
+      this.#ascii = true;
+      this.#raw = '';
+    }
   }
 
   #emitIncomplete(partial: Uint8Array | undefined, streamEnd: number): void {
     const data = this.#data;
-    const sse: SseDetail = {
-      event: this.#type === '' ? 'message' : this.#type,
-      lastEventId: this.#lastEventId,
-    };
-    if (this.#id !== undefined) sse.id = this.#id;
-    if (this.#retry !== undefined) sse.retry = this.#retry;
+    const sse = this.#detail();
     const notes: DecoderNote[] = [
       {
         code: SseNoteCode.unterminatedEvent,
@@ -578,6 +698,7 @@ export class SseDecoder {
 
   /** Adds a note to the current block, once per code. */
   #note(code: string, message: string): void {
+    this.#rare = true;
     const notes = (this.#notes ??= []);
     if (!notes.some((n) => n.code === code)) notes.push({ code, message });
   }
