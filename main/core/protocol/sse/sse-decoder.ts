@@ -45,7 +45,10 @@ export interface SseDecoderOptions {
    * minimum 16.
    */
   maxEventSize?: number;
-  /** Attach the decoded text of each block (`raw`) to events, comments and the incomplete tail. */
+  /**
+   * Attach the decoded text of each block (`raw`) to events, comments and the incomplete tail
+   * (cut at twice `maxEventSize` characters).
+   */
   keepRaw?: boolean;
 }
 
@@ -307,10 +310,7 @@ export class SseDecoder {
       this.#anyRegion(s, body, base, cr, careful, exact, invalid, ascii);
     }
     // The block goes on in the next region: keep its text (bounded like everything else).
-    if (this.#keepRaw && this.#rawFrom < n && this.#raw.length <= this.#max) {
-      this.#raw += s.slice(this.#rawFrom);
-      this.#rare = true;
-    }
+    if (this.#keepRaw && this.#rawFrom < n) this.#appendRaw(s.slice(this.#rawFrom));
   }
 
   /**
@@ -431,8 +431,7 @@ export class SseDecoder {
     const breakAt = exact ? end : body.indexOf(s.charCodeAt(end), cursor);
     const endByte = breakAt + next - end;
     if (breakAt - cursor > this.#max) {
-      if (this.#keepRaw) this.#raw += s.slice(this.#rawFrom, lineStart);
-      this.#rare = true;
+      if (this.#keepRaw) this.#appendRaw(s.slice(this.#rawFrom, lineStart));
       const kept = body.subarray(cursor, cursor + this.#max);
       this.#truncatedLine(kept, s.slice(end, next), base + endByte);
       this.#rawFrom = next;
@@ -459,10 +458,7 @@ export class SseDecoder {
     const text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(kept);
     const line = text + terminator;
     const flags = TRUNCATED | (isWellFormedUtf8Prefix(kept) ? PLAIN : INVALID_UTF8);
-    if (this.#keepRaw && this.#raw.length <= this.#max) {
-      this.#raw += line;
-      this.#rare = true;
-    }
+    if (this.#keepRaw) this.#appendRaw(line);
     this.#line(line, 0, text.length, line.length, endAbs, false, flags);
   }
 
@@ -617,7 +613,7 @@ export class SseDecoder {
         sse: this.#detail(),
       };
       if (this.#notes !== undefined) out.notes = this.#notes;
-      if (this.#keepRaw) out.raw = this.#raw + s.slice(this.#rawFrom, next);
+      if (this.#keepRaw) out.raw = this.#rawWith(s.slice(this.#rawFrom, next));
     }
     this.#resetBlock(endAbs);
     this.#rawFrom = next;
@@ -691,9 +687,26 @@ export class SseDecoder {
       partialText = new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes);
       out.partialLine = partialText;
     }
-    if (this.#keepRaw) out.raw = this.#raw + partialText;
+    if (this.#keepRaw) out.raw = this.#rawWith(partialText);
     this.#resetBlock(streamEnd);
     this.#emit(out);
+  }
+
+  /**
+   * keepRaw: the block's text so far plus `piece`, cut at twice the limit. Always a prefix of the
+   * same full text, so the cut does not depend on how the bytes were split.
+   */
+  #rawWith(piece: string): string {
+    const cap = 2 * this.#max;
+    const raw = this.#raw;
+    if (raw.length >= cap) return raw;
+    const joined = raw + piece;
+    return joined.length > cap ? joined.slice(0, cap) : joined;
+  }
+
+  #appendRaw(piece: string): void {
+    this.#raw = this.#rawWith(piece);
+    this.#rare = true;
   }
 
   /** Adds a note to the current block, once per code. */
