@@ -157,7 +157,7 @@ describe('SseDecoder properties', () => {
           onRetry: (r) => theirs.push(['retry', r]),
         });
         parser.feed(text);
-        const ours = decode(utf8(text)).flatMap((o) => {
+        const ours = decode(utf8(text)).flatMap((o): unknown[] => {
           switch (o.kind) {
             case 'event':
               return [['event', o.payload, o.sse.event, o.sse.id]];
