@@ -163,6 +163,14 @@ export class WsFrameDecoder {
     return this.buffered;
   }
 
+  /** Bytes held right now: unparsed input plus payload kept for the frame/message in progress. */
+  get retainedBytes(): number {
+    let held = this.buffered;
+    for (const part of this.frameParts) held += part.length;
+    for (const part of this.partData) held += part.length;
+    return held;
+  }
+
   feed(chunk: Uint8Array): void {
     if (chunk.length === 0) return;
     if (this.state === FAILED || this.state === ENDED) {

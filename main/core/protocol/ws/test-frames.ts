@@ -57,7 +57,7 @@ export function frame(spec: FrameSpec): Uint8Array {
     at = 10;
   }
   if (mask) {
-    out[1] = (out[1] ?? 0) | 0x80;
+    out[1] |= 0x80;
     out.set(mask.subarray(0, 4), at);
     at += 4;
   }

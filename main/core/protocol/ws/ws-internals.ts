@@ -4,7 +4,6 @@
  * Tests and benchmarks only; the decoder itself does not depend on ws.
  */
 import * as ws from 'ws';
-import type { Writable } from 'node:stream';
 
 export interface WsPerMessageDeflate {
   accept(offers: Record<string, unknown>[]): unknown;
@@ -13,7 +12,8 @@ export interface WsPerMessageDeflate {
   cleanup(): void;
 }
 
-export interface WsReceiver extends Writable {
+export interface WsReceiver {
+  write(chunk: Buffer): boolean;
   on(event: 'message', listener: (data: Buffer, isBinary: boolean) => void): this;
   on(event: 'ping' | 'pong', listener: (data: Buffer) => void): this;
   on(event: 'conclude', listener: (code: number, reason: Buffer) => void): this;
