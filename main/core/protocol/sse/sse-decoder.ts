@@ -59,11 +59,26 @@ const SPACE = 0x20;
 const REPLACEMENT = '\uFFFD';
 
 /** Per-line flags from the slow paths. */
+/** `endAbs` of a line in a valid non-ASCII region: ask #abs when a size is needed. */
+const LAZY = -1;
+
 const PLAIN = 0;
 const INVALID_UTF8 = 1;
 const TRUNCATED = 2;
 
 const ASCII_DIGITS = /^[0-9]+$/;
+const NON_ASCII_RUN = /[^\0-\x7f]+/g;
+
+/** UTF-8 bytes beyond one per UTF-16 unit, for a run of non-ASCII units. */
+function utf8Extra(run: string): number {
+  let extra = 0;
+  for (let k = 0; k < run.length; k++) {
+    const c = run.charCodeAt(k);
+    // 2-byte forms add 1; 3-byte forms add 2; a surrogate pair (4 bytes, 2 units) adds 1 each.
+    extra += c < 0x800 || (c >= 0xd800 && c <= 0xdfff) ? 1 : 2;
+  }
+  return extra;
+}
 
 export class SseDecoder {
   readonly #emit: (out: SseOutput) => void;
@@ -100,12 +115,20 @@ export class SseDecoder {
   #id: string | undefined = undefined;
   #retry: number | undefined = undefined;
   #notes: DecoderNote[] | undefined = undefined;
-  /** Every data line of the block came from pure-ASCII text, so payloadSize = length. */
-  #ascii = true;
+  /** UTF-8 bytes of the kept data beyond one per UTF-16 unit: payloadSize = length + this. */
+  #dataExtra = 0;
   /** The block has a line other than comments (what makes an unterminated block worth reporting). */
   #fields = false;
   #blockStart = 0;
   #lineStart = 0;
+  /**
+   * Valid non-ASCII region: where each run of non-ASCII text ends and the extra UTF-8 bytes
+   * (beyond one per unit) up to there, walked by #extra as positions advance.
+   */
+  #mapBase = 0;
+  #runEnds: number[] = [];
+  #runExtras: number[] = [];
+  #run = 0;
   /** keepRaw: the block's text from earlier regions, and where it starts in the current one. */
   #raw = '';
   #rawFrom = 0;
@@ -298,13 +321,19 @@ export class SseDecoder {
     const replaced = s.includes(REPLACEMENT);
     const invalid = replaced && !isWellFormedUtf8(body);
     const ascii = exact && !replaced;
-    const careful = !exact || invalid || body.length > this.#max;
+    // Invalid bytes or a possible over-long line: find each break's byte position as we go.
+    const careful = invalid || body.length > this.#max;
     this.#lineStart = start;
     this.#rawFrom = 0;
+    if (!exact && !careful) {
+      // Valid non-ASCII text: byte offsets are derived from where its non-ASCII runs are.
+      this.#mapBase = base;
+      this.#mapRuns(s);
+    }
 
     const n = s.length;
     const cr = s.indexOf('\r');
-    if (cr === -1 && !careful) {
+    if (cr === -1 && !careful && exact) {
       this.#lfRegion(s, base);
     } else {
       this.#anyRegion(s, body, base, cr, careful, exact, invalid, ascii);
@@ -363,7 +392,7 @@ export class SseDecoder {
             this.#dispatch(s, next, endAbs);
           }
         } else {
-          this.#appendData(value, true);
+          this.#appendData(value, 0);
           this.#lineStart = base + next;
         }
       } else {
@@ -408,7 +437,7 @@ export class SseDecoder {
       if (careful) {
         cursor = this.#carefulLine(s, body, base, lineStart, end, next, cursor, exact, invalid);
       } else {
-        this.#line(s, lineStart, end, next, base + next, ascii, PLAIN);
+        this.#line(s, lineStart, end, next, exact ? base + next : LAZY, ascii, PLAIN);
       }
       lineStart = next;
     }
@@ -498,16 +527,65 @@ export class SseDecoder {
           s.charCodeAt(start + 3) === 0x61 &&
           s.charCodeAt(start + 4) === COLON
         ) {
-          this.#appendData(
-            s.slice(s.charCodeAt(start + 5) === SPACE ? start + 6 : start + 5, end),
-            ascii,
-          );
+          const from = s.charCodeAt(start + 5) === SPACE ? start + 6 : start + 5;
+          const value = s.slice(from, end);
+          let extra = 0;
+          if (endAbs === LAZY) {
+            const before = this.#extra(from);
+            extra = this.#extra(end) - before;
+          } else if (!ascii) {
+            extra = utf8Length(value) - value.length;
+          }
+          this.#appendData(value, extra);
+        } else if (
+          c0 === 0x65 && // event:
+          s.charCodeAt(start + 1) === 0x76 &&
+          s.charCodeAt(start + 2) === 0x65 &&
+          s.charCodeAt(start + 3) === 0x6e &&
+          s.charCodeAt(start + 4) === 0x74 &&
+          s.charCodeAt(start + 5) === COLON &&
+          flags === PLAIN
+        ) {
+          this.#type = s.slice(s.charCodeAt(start + 6) === SPACE ? start + 7 : start + 6, end);
+          this.#rare = true;
         } else {
           this.#field(s.slice(start, end), ascii, flags);
         }
       }
     }
-    this.#lineStart = endAbs;
+    if (endAbs !== LAZY) this.#lineStart = endAbs;
+  }
+
+  #mapRuns(s: string): void {
+    const ends: number[] = [];
+    const extras: number[] = [];
+    let extra = 0;
+    NON_ASCII_RUN.lastIndex = 0;
+    for (let m = NON_ASCII_RUN.exec(s); m !== null; m = NON_ASCII_RUN.exec(s)) {
+      extra += utf8Extra(m[0]);
+      ends.push(m.index + m[0].length);
+      extras.push(extra);
+    }
+    this.#runEnds = ends;
+    this.#runExtras = extras;
+    this.#run = 0;
+  }
+
+  /**
+   * Extra UTF-8 bytes of the current lazy region's text before index `i`. Callers ask for
+   * non-decreasing `i` that never fall inside a run (they sit next to ASCII syntax).
+   */
+  #extra(i: number): number {
+    const ends = this.#runEnds;
+    let run = this.#run;
+    while (run < ends.length && (ends[run] ?? 0) <= i) run++;
+    this.#run = run;
+    return run === 0 ? 0 : (this.#runExtras[run - 1] ?? 0);
+  }
+
+  /** Stream offset of text index `i` of the current lazy region. */
+  #abs(i: number): number {
+    return this.#mapBase + i + this.#extra(i);
   }
 
   #field(line: string, ascii: boolean, flags: number): void {
@@ -520,7 +598,7 @@ export class SseDecoder {
     }
     // Names compare literally, no case folding.
     if (name === 'data') {
-      this.#appendData(value, ascii);
+      this.#appendData(value, ascii ? 0 : utf8Length(value) - value.length);
       return;
     }
     this.#rare = true;
@@ -555,10 +633,14 @@ export class SseDecoder {
     }
   }
 
-  #appendData(value: string, ascii: boolean): void {
+  #appendData(value: string, extra: number): void {
     const data = this.#data;
     if (!this.#dataCapped && data.length + value.length < this.#max) {
       this.#data = this.#dataLines === 0 ? value : `${data}\n${value}`;
+      if (extra !== 0) {
+        this.#dataExtra += extra;
+        this.#rare = true;
+      }
     } else {
       // Once capped, later lines are dropped too, so the kept data is a true prefix.
       this.#dataCapped = true;
@@ -566,10 +648,6 @@ export class SseDecoder {
       this.#note(SseNoteCode.eventTooLarge, this.#tooLargeMessage());
     }
     this.#dataLines++;
-    if (!ascii) {
-      this.#ascii = false;
-      this.#rare = true;
-    }
   }
 
   #comment(
@@ -581,12 +659,22 @@ export class SseDecoder {
     ascii: boolean,
     flags: number,
   ): void {
-    const text = s.slice(s.charCodeAt(start + 1) === SPACE ? start + 2 : start + 1, end);
+    // Lazy: #lineStart still holds the region's start, which owns a leading BOM's bytes.
+    const startAbs = endAbs === LAZY && start !== 0 ? this.#abs(start) : this.#lineStart;
+    const from = s.charCodeAt(start + 1) === SPACE ? start + 2 : start + 1;
+    const text = s.slice(from, end);
+    let payloadSize = text.length;
+    if (endAbs === LAZY) {
+      const before = this.#extra(from);
+      payloadSize += this.#extra(end) - before;
+    } else if (!ascii) {
+      payloadSize = utf8Length(text);
+    }
     const out: SseOutput = {
       kind: 'comment',
       payload: text,
-      payloadSize: ascii ? text.length : utf8Length(text),
-      wireSize: endAbs - this.#lineStart,
+      payloadSize,
+      wireSize: endAbs === LAZY ? this.#abs(next) - startAbs : endAbs - this.#lineStart,
     };
     if (flags !== PLAIN) {
       out.notes = [];
@@ -600,7 +688,8 @@ export class SseDecoder {
   }
 
   /** A blank line: the spec's "dispatch the event". */
-  #dispatch(s: string, next: number, endAbs: number): void {
+  #dispatch(s: string, next: number, lineEndAbs: number): void {
+    const endAbs = lineEndAbs === LAZY ? this.#abs(next) : lineEndAbs;
     this.#lastEventId = this.#idBuffer;
     let out: SseOutput | undefined;
     if (this.#dataLines !== 0) {
@@ -608,7 +697,7 @@ export class SseDecoder {
       out = {
         kind: 'event',
         payload: data,
-        payloadSize: this.#ascii ? data.length : utf8Length(data),
+        payloadSize: data.length + this.#dataExtra,
         wireSize: endAbs - this.#blockStart,
         sse: this.#detail(),
       };
@@ -654,7 +743,7 @@ export class SseDecoder {
       this.#id = undefined;
       this.#retry = undefined;
       this.#notes = undefined;
-      this.#ascii = true;
+      this.#dataExtra = 0;
       this.#raw = '';
     }
   }
@@ -672,7 +761,7 @@ export class SseDecoder {
     const out: SseIncompleteOutput = {
       kind: 'incomplete',
       payload: data,
-      payloadSize: this.#ascii ? data.length : utf8Length(data),
+      payloadSize: data.length + this.#dataExtra,
       wireSize: streamEnd - this.#blockStart,
       sse,
       notes,
