@@ -11,8 +11,10 @@
  *   whole in the region that ends the line. Each region is decoded by one native TextDecoder
  *   call, then lines are found with native string indexOf, as eventsource-parser does.
  * - Wire sizes are byte positions. When the decoded text has as many UTF-16 units as the region
- *   has bytes, every byte became one unit, so text index = byte index. Otherwise (non-ASCII
- *   text) each line break's byte position is found with a native byte search alongside.
+ *   has bytes, every byte became one unit, so text index = byte index. Valid non-ASCII text adds
+ *   the extra UTF-8 bytes of the non-ASCII runs before a position (one regex scan per region).
+ *   Only text with invalid bytes (or a line over the limit) finds each line break's byte with a
+ *   native byte search.
  * - A CR that is a chunk's last byte waits for the next chunk (or `end()`): it may be half of a
  *   CRLF, and sizes must not depend on where the bytes were split. Streams that end lines with
  *   CR alone therefore see each event when the next bytes arrive; CRLF and LF streams never wait.
