@@ -1,5 +1,6 @@
 import zlib from 'node:zlib';
-import type { Transform } from 'node:stream';
+import { pipeline } from 'node:stream';
+import type { Readable, Transform } from 'node:stream';
 
 /**
  * A streaming decoder for a Content-Encoding, flushing as data arrives so a compressed event
@@ -31,4 +32,22 @@ export function contentDecoder(contentEncoding: string): Transform | null {
     default:
       throw new Error(`unsupported Content-Encoding "${contentEncoding}"`);
   }
+}
+
+/**
+ * The body as content-decoded chunks, counting the bytes as they came off the wire. Throws at
+ * once for an encoding it cannot decode; a body error or abort ends the iteration with it.
+ */
+export function decodeBody(
+  body: Readable,
+  contentEncoding: string,
+  onWireBytes: (count: number) => void,
+): AsyncIterable<Buffer> {
+  const decoder = contentDecoder(contentEncoding);
+  body.on('data', (chunk: Buffer) => {
+    onWireBytes(chunk.length);
+  });
+  if (!decoder) return body;
+  // pipeline, unlike pipe, carries an upstream error or abort into the decoder.
+  return pipeline(body, decoder, () => undefined);
 }

@@ -63,6 +63,11 @@ describe('openSseConnection', () => {
     expect(list[2]?.sse?.id).toBeUndefined();
     const connection = store.getConnection(handle.connectionId);
     expect(connection).toMatchObject({ kind: 'sse', state: 'closed', method: 'GET' });
+    expect(connection?.bytesIn).toBe(
+      Buffer.byteLength(
+        ': keep-alive\n\nid: 7\nevent: greet\ndata: hello\ndata: world\n\ndata: after id\n\n',
+      ),
+    );
     expect(connection?.requestHeaders).toContainEqual(['Accept', 'text/event-stream']);
   });
 
@@ -207,7 +212,7 @@ describe('openSseConnection', () => {
     await handle.done;
     const list = allEntries(store);
     expect(list.filter((e) => e.kind === 'event').map((e) => e.payload)).toEqual(['complete']);
-    expect(list.some((e) => e.notes?.some((n) => n.code === 'sse.incomplete-event'))).toBe(true);
+    expect(list.some((e) => e.notes?.some((n) => n.code === 'sse.unterminated-event'))).toBe(true);
   });
 
   it('gives up plainly on a refused connection when reconnection is off', async () => {

@@ -7,9 +7,9 @@ import type { SessionStore } from '../session/store.ts';
 import { now } from '../util/clock.ts';
 import { newConnectionId } from '../util/ids.ts';
 import { readBoundedBody } from './bounded-body.ts';
-import { contentDecoder } from './content-decoding.ts';
+import { decodeBody } from './content-decoding.ts';
 import { describeNetworkError } from './network-error.ts';
-import { createSseEntryDecoder } from './sse-entries.ts';
+import { SseDecoder, sseOutputToEntry } from '../protocol/sse/index.ts';
 
 export interface SseClientOptions {
   url: string;
@@ -134,13 +134,26 @@ export function openSseConnection(store: SessionStore, options: SseClientOptions
         bytesOut: options.body === undefined ? 0 : Buffer.byteLength(options.body),
       });
 
-      const problem = responseProblem(response.statusCode, contentType);
-      if (problem) {
-        const decoded = contentDecoder(encoding);
-        const body = await readBoundedBody(decoded ? response.body.pipe(decoded) : response.body);
+      let body: AsyncIterable<Buffer> | null = null;
+      let problem = responseProblem(response.statusCode, contentType);
+      try {
+        body = decodeBody(response.body, encoding, (count) => {
+          bytesIn += count;
+        });
+      } catch (error) {
+        problem ??= { message: (error as Error).message, stop: false };
+      }
+      if (problem || !body) {
+        problem ??= { message: 'no response body', stop: false };
+        const recorded = body ? await readBoundedBody(body) : {};
         response.body.destroy();
         store.updateConnection(id, {
-          response: { status: response.statusCode, statusText, headers: responseHeaders, ...body },
+          response: {
+            status: response.statusCode,
+            statusText,
+            headers: responseHeaders,
+            ...recorded,
+          },
           state: problem.stop ? 'closed' : 'failed',
           error: problem.stop ? undefined : problem.message,
           closedAt: now(),
@@ -162,26 +175,29 @@ export function openSseConnection(store: SessionStore, options: SseClientOptions
         resolveOpened();
       }
 
-      const decoder = createSseEntryDecoder(lastEventId, {
-        entry(entry) {
+      // The last event ID outlives the connection: EventSource keeps it across reconnections.
+      const decoder = new SseDecoder({
+        lastEventId,
+        onOutput(out) {
+          if (out.kind === 'retry') {
+            retryMs = out.retry;
+            return;
+          }
+          const entry = sseOutputToEntry(out, { connectionId: id, time: now() });
+          if (!entry) return;
           if (entry.kind === 'event') events += 1;
-          append(id, { ...entry, time: now(), direction: 'in' });
-        },
-        retry(ms) {
-          retryMs = ms;
-        },
-        lastEventId(value) {
-          lastEventId = value;
+          store.append(entry);
         },
       });
-      const inflater = contentDecoder(encoding);
-      const counted = response.body;
-      counted.on('data', (chunk: Buffer) => {
-        bytesIn += chunk.length;
-      });
-      const decodedStream = inflater ? counted.pipe(inflater) : counted;
-      for await (const chunk of decodedStream as AsyncIterable<Buffer>) decoder.feed(chunk);
-      decoder.end();
+      try {
+        for await (const chunk of body) {
+          decoder.feed(chunk);
+          lastEventId = decoder.lastEventId;
+        }
+      } finally {
+        decoder.end();
+        lastEventId = decoder.lastEventId;
+      }
       store.updateConnection(id, { state: 'closed', closedAt: now(), bytesIn });
       lifecycle(id, 'closed', 'the server ended the stream');
       return {

@@ -401,3 +401,14 @@ describe('SseDecoder: limits', () => {
     ]);
   });
 });
+
+describe('a resumed stream', () => {
+  it('starts from the last event ID carried over, until the stream sets another', () => {
+    const outputs: SseOutput[] = [];
+    const decoder = new SseDecoder({ lastEventId: '41', onOutput: (out) => outputs.push(out) });
+    decoder.feed(new TextEncoder().encode('data: a\n\nid: 42\ndata: b\n\nid\ndata: c\n\n'));
+    const events = outputs.filter((o) => o.kind === 'event');
+    expect(events.map((e) => e.sse.lastEventId)).toEqual(['41', '42', '']);
+    expect(decoder.lastEventId).toBe('');
+  });
+});

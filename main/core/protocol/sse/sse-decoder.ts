@@ -142,6 +142,7 @@ export class SseDecoder {
     this.#emit = options.onOutput;
     this.#max = Math.max(16, Math.floor(options.maxEventSize ?? DEFAULT_MAX_EVENT_SIZE));
     this.#keepRaw = options.keepRaw ?? false;
+    this.#idBuffer = this.#lastEventId = options.lastEventId ?? '';
   }
 
   /** The last event ID string as EventSource keeps it: what to send as `Last-Event-ID`. */
