@@ -35,9 +35,7 @@ export function isControlOpcode(opcode: number): boolean {
 
 /** A label for any 4-bit opcode, e.g. `text` or `reserved (0x3)`. */
 export function opcodeName(opcode: number): string {
-  return (
-    OPCODE_NAMES[opcode] ?? `reserved (0x${opcode.toString(16).toUpperCase().padStart(1, '0')})`
-  );
+  return OPCODE_NAMES[opcode] ?? `reserved (0x${opcode.toString(16).toUpperCase()})`;
 }
 
 export type CloseCodeRange =
