@@ -38,7 +38,9 @@ function telltale(args: string[]): {
     });
   });
   const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-  void result.then(() => clearTimeout(timer));
+  void result.then(() => {
+    clearTimeout(timer);
+  });
   return { child, result, lines: parse };
 }
 

@@ -48,8 +48,14 @@ function waitForStop(
   let timer: NodeJS.Timeout | undefined;
   let onAbort: (() => void) | undefined;
   const promise = new Promise<'stop'>((resolve) => {
-    if (forSeconds !== undefined) timer = setTimeout(() => resolve('stop'), forSeconds * 1000);
-    onAbort = () => resolve('stop');
+    if (forSeconds !== undefined) {
+      timer = setTimeout(() => {
+        resolve('stop');
+      }, forSeconds * 1000);
+    }
+    onAbort = () => {
+      resolve('stop');
+    };
     if (stop.aborted) resolve('stop');
     else stop.addEventListener('abort', onAbort, { once: true });
   });
@@ -157,6 +163,6 @@ function openSaveFile(path: string, store: SessionStore): NdjsonSessionWriter {
       },
     });
   } catch (error) {
-    throw new Error(`cannot write ${path}: ${(error as Error).message}`);
+    throw new Error(`cannot write ${path}: ${(error as Error).message}`, { cause: error });
   }
 }

@@ -33,7 +33,7 @@ export function tapSocket(socket: Socket, sink: SocketTapSink): void {
   });
 
   const write = socket.write.bind(socket) as (...args: unknown[]) => boolean;
-  socket.write = ((...args: unknown[]) => {
+  socket.write = (...args: unknown[]) => {
     const [data, encoding] = args;
     if (typeof data === 'string') {
       sink.onWrite(
@@ -43,5 +43,5 @@ export function tapSocket(socket: Socket, sink: SocketTapSink): void {
       sink.onWrite(Buffer.from(data.buffer, data.byteOffset, data.byteLength));
     }
     return write(...args);
-  }) as Socket['write'];
+  };
 }

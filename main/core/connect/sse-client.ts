@@ -114,7 +114,7 @@ export function openSseConnection(store: SessionStore, options: SseClientOptions
     let events = 0;
     try {
       const response = await request(options.url, {
-        method: method as Dispatcher.HttpMethod,
+        method,
         headers: headers.flat(),
         body:
           options.body === undefined
@@ -237,7 +237,7 @@ export function openSseConnection(store: SessionStore, options: SseClientOptions
       const idNote = lastEventId === '' ? 'no Last-Event-ID' : `Last-Event-ID: ${lastEventId}`;
       lifecycle(currentId, 'reconnecting', `reconnecting in ${retryMs} ms (${idNote})`);
       const waited = await sleep(retryMs, controller.signal);
-      if (!waited || stopped) return { kind: 'stopped' };
+      if (!waited) return { kind: 'stopped' };
     }
   }
 

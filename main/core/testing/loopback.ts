@@ -37,9 +37,9 @@ export function httpServer(handler: http.RequestListener): http.Server {
 
 /** A port on 127.0.0.1 that nothing listens on (taken, then released). */
 export async function closedPort(): Promise<number> {
-  const { port, close } = await listenLoopback(net.createServer());
-  await close();
-  return port;
+  const listening = await listenLoopback(net.createServer());
+  await listening.close();
+  return listening.port;
 }
 
 /** Polls a condition for at most `timeoutMs` (tests wait on sockets, never on fixed sleeps). */

@@ -52,6 +52,13 @@ export interface SseDecoderOptions {
    * (cut at twice `maxEventSize` characters).
    */
   keepRaw?: boolean;
+  /**
+   * The last event ID carried over from the connection this one resumes. The spec starts each
+   * stream's buffer empty, which would make the first id-less event after a reconnect report an
+   * empty ID; browsers (Chromium's EventSourceParser) seed the new parser with the ID in force,
+   * and EventSource reports that, so we do the same.
+   */
+  lastEventId?: string;
 }
 
 export const DEFAULT_MAX_EVENT_SIZE = 16 * 1024 * 1024;
