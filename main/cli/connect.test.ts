@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
 import type { WebSocket as ServerSocket } from 'ws';
 import { closedPort, httpServer, listenLoopback, waitFor } from '../core/testing/loopback.ts';
+import { rawWsServer } from '../core/testing/raw-ws-server.ts';
 
 // The real command, run as users run it: a child process on the same Node.
 const bin = join(import.meta.dirname, '../../bin/telltale.js');
@@ -162,6 +163,31 @@ describe('telltale connect', () => {
       });
     },
   );
+
+  it('ends by itself when the stream turns invalid, leaving a complete save', async () => {
+    const listening = await listenLoopback(
+      rawWsServer((socket) => {
+        socket.write(Buffer.from([0x81, 0x02, 0x6f, 0x6b])); // "ok"
+        socket.write(Buffer.from([0x83, 0x00])); // reserved opcode 3
+      }),
+    );
+    cleanups.push(() => listening.close());
+    const dir = await mkdtemp(join(tmpdir(), 'telltale-'));
+    const save = join(dir, 'invalid.ndjson');
+    const run = await telltale(['connect', `ws://127.0.0.1:${listening.port}/`, '--save', save])
+      .result;
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/^telltale: .*opcode/);
+    const saved = await readSession(save);
+    const entries = saved.filter((l) => l['type'] === 'entry' && l['kind'] !== 'lifecycle');
+    expect(entries[0]).toMatchObject({ direction: 'in', kind: 'text', payload: 'ok' });
+    expect(entries[1]).toMatchObject({ direction: 'in', kind: 'error' });
+    expect(JSON.stringify(entries[1]?.['notes'])).toContain('ws.reserved-opcode');
+    expect(entries.some((e) => e['direction'] === 'out' && e['kind'] === 'close')).toBe(true);
+    expect(saved.filter((l) => l['type'] === 'connection').at(-1)).toMatchObject({
+      state: 'failed',
+    });
+  });
 
   it('exits 2 with one clear line on a usage error', async () => {
     for (const args of [

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
@@ -6,6 +5,7 @@ import type { WebSocket as ServerSocket } from 'ws';
 import type { Entry } from '../../../shared/model/entry.ts';
 import { SessionStore } from '../session/store.ts';
 import { closedPort, httpServer, listenLoopback, waitFor } from '../testing/loopback.ts';
+import { rawWsServer } from '../testing/raw-ws-server.ts';
 import { openWsConnection } from './ws-client.ts';
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -213,18 +213,25 @@ describe('openWsConnection', () => {
     expect(store.getConnection(handle.connectionId)?.state).toBe('failed');
   });
 
+  it('gives up on a server that never answers the handshake, after the timeout', async () => {
+    const listening = await listenLoopback(net.createServer(() => undefined));
+    cleanups.push(() => listening.close());
+    const store = new SessionStore();
+    const handle = openWsConnection(store, {
+      url: `ws://127.0.0.1:${listening.port}/`,
+      handshakeTimeoutMs: 200,
+    });
+    await expect(handle.opened).rejects.toThrow(
+      'opening handshake with 127.0.0.1:' + String(listening.port) + ' timed out',
+    );
+    expect(await handle.done).toMatchObject({ kind: 'failed' });
+  });
+
   it('records a protocol error after the last good message, and a clean connection none', async () => {
     // A raw server: a valid text frame, then a text frame holding invalid UTF-8.
-    const server = net.createServer((socket) => {
-      socket.once('data', (request) => {
-        const key = /sec-websocket-key: (.+)\r\n/i.exec(request.toString('latin1'))?.[1] ?? '';
-        const accept = acceptFor(key);
-        socket.write(
-          `HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`,
-        );
-        socket.write(Buffer.from([0x81, 0x02, 0x6f, 0x6b]));
-        socket.write(Buffer.from([0x81, 0x02, 0xc3, 0x28]));
-      });
+    const server = rawWsServer((socket) => {
+      socket.write(Buffer.from([0x81, 0x02, 0x6f, 0x6b]));
+      socket.write(Buffer.from([0x81, 0x02, 0xc3, 0x28]));
     });
     const listening = await listenLoopback(server);
     cleanups.push(() => listening.close());
@@ -243,9 +250,3 @@ describe('openWsConnection', () => {
     ).toBe(true);
   });
 });
-
-function acceptFor(key: string): string {
-  return createHash('sha1')
-    .update(key + '258EAFA5-E914-47DA-95CA-C5AB0DC85B11')
-    .digest('base64');
-}
