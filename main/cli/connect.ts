@@ -19,9 +19,20 @@ export async function runConnect(argv: string[]): Promise<number> {
   const args = parseConnectArgs(argv);
   const store = new SessionStore();
   const writer = args.save ? openSaveFile(args.save, store) : null;
+  // A new connection's line comes before its entries; a changed one (closed, say) after the
+  // entries of the same batch, so the output reads in the order things happened.
+  const printed = new Set<string>();
   store.subscribe((batch) => {
-    for (const connection of batch.connections) writeStdout(serializeConnection(connection) + '\n');
+    const changed = [];
+    for (const connection of batch.connections) {
+      if (printed.has(connection.id)) changed.push(connection);
+      else {
+        printed.add(connection.id);
+        writeStdout(serializeConnection(connection) + '\n');
+      }
+    }
     for (const entry of batch.entries) writeStdout(serializeEntry(entry) + '\n');
+    for (const connection of changed) writeStdout(serializeConnection(connection) + '\n');
   });
 
   const session = args.mode === 'ws' ? connectWs(store, args) : connectSse(store, args);

@@ -537,9 +537,9 @@ export class WsFrameDecoder {
   private clearParts(): void {
     // Truncating keeps the arrays (no garbage per message) and drops the views they held.
     if (this.partData.length > 0) {
-      this.partData = [];
-      this.partMask = [];
-      this.partPhase = [];
+      this.partData.length = 0;
+      this.partMask.length = 0;
+      this.partPhase.length = 0;
     }
   }
 
