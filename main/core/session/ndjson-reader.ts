@@ -23,7 +23,12 @@ export type SessionFileErrorCode =
   | 'empty-file'
   | 'missing-header'
   | 'duplicate-header'
-  | 'seq-not-increasing';
+  | 'seq-not-increasing'
+  /** HAR import (har-import.ts): valid JSON without `log.entries`, or a malformed HAR entry. */
+  | 'not-a-har'
+  | 'invalid-har'
+  /** session-file.ts: neither `.ndjson` nor `.har`. */
+  | 'unsupported-format';
 
 export class SessionFileError extends Error {
   readonly code: SessionFileErrorCode;
@@ -46,7 +51,18 @@ export class SessionFileError extends Error {
   }
 }
 
-export type SessionNoteCode = 'unknown-type' | 'torn-last-line' | 'unknown-connection';
+export type SessionNoteCode =
+  | 'unknown-type'
+  | 'torn-last-line'
+  | 'unknown-connection'
+  /** HAR import: a message of a type or opcode Telltale cannot place, skipped. */
+  | 'har-skipped-message'
+  /** HAR import: binary data that was not valid base64, kept as the bytes of its text. */
+  | 'har-invalid-base64'
+  /** HAR import: SSE events decoded from a response body carry the request's start time. */
+  | 'har-sse-from-body'
+  /** HAR import: a HAR not written by Telltale; sizes are estimates and seqs follow time. */
+  | 'har-foreign';
 
 /** Something skipped or odd that did not stop the read. */
 export interface SessionNote {
