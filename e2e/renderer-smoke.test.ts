@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listenLoopback } from '../main/core/testing/loopback.ts';
-import { staticServer } from './static-server.ts';
+import http from 'node:http';
+import { serveStatic } from '../main/server/static-files.ts';
 
 // The built renderer in Debian's Chromium (never a downloaded browser). `npm test` builds first.
 const root = join(import.meta.dirname, '../out/renderer');
@@ -17,7 +18,11 @@ describe('renderer in Chromium', () => {
       throw new Error('out/renderer is missing: run `npm run build` first');
     if (!existsSync(executablePath))
       throw new Error('Chromium is missing: apt-get install -y chromium');
-    server = await listenLoopback(staticServer(root));
+    server = await listenLoopback(
+      http.createServer((req, res) => {
+        serveStatic(root, req, res);
+      }),
+    );
   });
   afterAll(async () => {
     await server.close();

@@ -1,19 +1,67 @@
 /**
  * Electron entry: lifecycle and the window only. Everything that captures, decodes or stores
- * lives in main/core and runs under plain Node too (CLI, tests).
+ * lives in main/core and runs under plain Node too (CLI, headless server, tests).
  */
+import { join } from 'node:path';
 import { app } from 'electron';
+import { InspectorService } from './core/service.ts';
+import { telltaleVersion } from './core/version.ts';
+import { hostApi } from './app/ipc-host.ts';
+import { installMenu } from './app/menu.ts';
 import { createMainWindow } from './app/window.ts';
+import { WindowState } from './app/window-state.ts';
 
 app.enableSandbox();
 
-void app.whenReady().then(() => {
-  createMainWindow();
-  app.on('activate', () => {
-    createMainWindow();
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  const service = new InspectorService({
+    version: telltaleVersion,
+    host: 'electron',
+    settingsPath: join(app.getPath('userData'), 'settings.json'),
   });
-});
+  const windowState = new WindowState(join(app.getPath('userData'), 'window.json'));
+  let current: ReturnType<typeof createMainWindow> | null = null;
+  let unhost: (() => void) | null = null;
 
-app.on('window-all-closed', () => {
-  if (process.platform !== 'darwin') app.quit();
-});
+  const open = (): void => {
+    current = createMainWindow(windowState.load());
+    windowState.track(current.win);
+    unhost = hostApi(service, current.win, current.isTrustedUrl);
+    current.win.on('closed', () => {
+      unhost?.();
+      unhost = null;
+      current = null;
+    });
+  };
+
+  app.on('second-instance', () => {
+    if (!current) return;
+    if (current.win.isMinimized()) current.win.restore();
+    current.win.focus();
+  });
+
+  void app.whenReady().then(() => {
+    installMenu();
+    open();
+    app.on('activate', () => {
+      if (!current) open();
+    });
+  });
+
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+
+  // Connections close cleanly (close frames sent, journals flushed) before the process goes.
+  let quitting = false;
+  app.on('before-quit', (event) => {
+    if (quitting) return;
+    quitting = true;
+    event.preventDefault();
+    void service.closeAll().finally(() => {
+      app.quit();
+    });
+  });
+}

@@ -4,6 +4,7 @@
  * error or unreadable input.
  */
 import { runConnect } from './connect.ts';
+import { runServe } from './serve.ts';
 import { UsageError, usage } from './usage.ts';
 
 async function main(argv: string[]): Promise<number> {
@@ -11,6 +12,8 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'connect':
       return runConnect(rest);
+    case 'serve':
+      return runServe(rest);
     case undefined:
     case '-h':
     case '--help':

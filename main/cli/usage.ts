@@ -14,6 +14,14 @@ Usage:
                                     and print one JSON object per line for the connection and each
                                     entry as it arrives
 
+  telltale serve [options]          the core without a window; prints the UI's URL (with a
+                                    per-run token) to open in a browser
+
+serve options:
+  --port N                     UI and API port (default 7300; 0 picks a free one)
+  --host ADDRESS               listen address (default 127.0.0.1; others get a warning)
+  --open                       open the UI in the default browser
+
 connect options:
   -H, --header 'Name: value'   add a request header (repeatable)
   --protocol P                 offer a WebSocket subprotocol (repeatable)

@@ -1,0 +1,222 @@
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { WebSocketServer } from 'ws';
+import type { InspectorApi } from '../shared/api.ts';
+import type { Connection } from '../shared/model/connection.ts';
+import type { EntryRow } from '../shared/model/wire.ts';
+import { localApi } from '../main/core/api/local-transport.ts';
+import { InspectorService } from '../main/core/service.ts';
+import { httpServer, listenLoopback, waitFor } from '../main/core/testing/loopback.ts';
+import { startHeadlessServer } from '../main/server/server.ts';
+import { connectWsApi } from '../renderer/src/transport/ws-client.ts';
+
+// One contract suite, run against both transports: the in-process IPC-style adapter and the real
+// headless server over a loopback WebSocket, driven by the renderer's own WebSocket client.
+const rendererDir = join(import.meta.dirname, '../out/renderer');
+
+let echoUrl = '';
+let sseUrl = '';
+const peers: { close(): Promise<void> }[] = [];
+beforeAll(async () => {
+  const server = httpServer((_req, res) => {
+    res
+      .writeHead(200, { 'Content-Type': 'text/event-stream' })
+      .end('id: 1\nevent: tick\ndata: one\n\n');
+  });
+  const wss = new WebSocketServer({ server });
+  wss.on('connection', (socket) => {
+    socket.on('message', (data, isBinary) => {
+      socket.send(data, { binary: isBinary });
+    });
+  });
+  const listening = await listenLoopback(server);
+  peers.push({
+    close: async () => {
+      wss.close();
+      await listening.close();
+    },
+  });
+  echoUrl = `ws://127.0.0.1:${listening.port}/echo`;
+  sseUrl = `http://127.0.0.1:${listening.port}/events`;
+});
+afterAll(async () => {
+  for (const peer of peers) await peer.close();
+});
+
+interface Harness {
+  api: InspectorApi;
+  close(): Promise<void>;
+}
+
+const transports: [string, () => Promise<Harness>][] = [
+  [
+    'in-process IPC-style transport',
+    () => {
+      const service = new InspectorService({ version: 'test', host: 'test', batchIntervalMs: 5 });
+      const local = localApi(service);
+      return Promise.resolve({
+        api: local.api,
+        close: async () => {
+          local.close();
+          await service.closeAll();
+        },
+      });
+    },
+  ],
+  [
+    'headless server WebSocket transport',
+    async () => {
+      const service = new InspectorService({ version: 'test', host: 'server', batchIntervalMs: 5 });
+      const server = await startHeadlessServer({ service, rendererDir, port: 0 });
+      const client = connectWsApi(server.url.replace('http://', 'ws://').replace('/?', '/api?'));
+      await client.ready;
+      return {
+        api: client.api,
+        close: async () => {
+          client.close();
+          await service.closeAll();
+          await server.close();
+        },
+      };
+    },
+  ],
+];
+
+describe.each(transports)('InspectorApi over the %s', (_name, make) => {
+  let harness: Harness;
+  let rows: EntryRow[];
+  let connections: Connection[];
+  beforeAll(async () => {
+    harness = await make();
+    harness.api.onEntries((batch) => rows.push(...batch));
+    harness.api.onConnections((batch) => connections.push(...batch));
+  });
+  afterAll(async () => {
+    await harness.close();
+  });
+  afterEach(async () => {
+    await harness.api.clearSession();
+  });
+  beforeEach(() => {
+    rows = [];
+    connections = [];
+  });
+
+  it('says hello', async () => {
+    expect(await harness.api.hello()).toMatchObject({ version: 'test' });
+  });
+
+  it('opens a WebSocket, sends text and binary, and streams rows and connection changes', async () => {
+    const { api } = harness;
+    const opened = await api.openConnection({ url: echoUrl, headers: [['X-Contract', '1']] });
+    expect(opened).toMatchObject({ kind: 'ws', state: 'open', url: echoUrl });
+    await api.sendMessage(opened.id, { kind: 'text', text: 'hello contract' });
+    await api.sendMessage(opened.id, {
+      kind: 'binary',
+      base64: Buffer.from([1, 2, 3]).toString('base64'),
+    });
+    await waitFor(
+      () =>
+        rows.filter((r) => r.direction === 'in' && (r.kind === 'text' || r.kind === 'binary'))
+          .length === 2,
+    );
+    const echoed = rows.find((r) => r.direction === 'in' && r.kind === 'text');
+    expect(echoed?.preview).toBe('hello contract');
+    const binary = rows.find((r) => r.direction === 'in' && r.kind === 'binary');
+    expect(binary?.preview).toBe('01 02 03');
+
+    const full = await api.getEntry(binary?.seq ?? 0);
+    expect(full).toMatchObject({
+      kind: 'binary',
+      payload: 'AQID',
+      payloadEncoding: 'base64',
+      frame: { opcode: 2 },
+    });
+    expect(await api.getEntry(999_999)).toBeNull();
+
+    const query = await api.queryEntries({
+      connectionId: opened.id,
+      kinds: ['text'],
+      direction: 'in',
+    });
+    expect(query).toEqual({ seqs: [echoed?.seq], total: 1 });
+    expect((await api.getRows(query.seqs))[0]).toEqual(echoed);
+    // The filter language runs in main over full payloads.
+    expect((await api.queryEntries({ filter: 'dir:in kind:text "hello contract"' })).seqs).toEqual([
+      echoed?.seq,
+    ]);
+    expect((await api.queryEntries({ filter: 'kind:binary OR /^hello/', limit: 1 })).total).toBe(4);
+    await expect(api.queryEntries({ filter: 'size>' })).rejects.toMatchObject({
+      code: 'invalid-arguments',
+    });
+
+    const closed = await api.closeConnection(opened.id, 4001, 'bye');
+    expect(closed).toMatchObject({ state: 'closed', closeCode: 4001, closeReason: 'bye' });
+    await waitFor(() => connections.some((c) => c.id === opened.id && c.state === 'closed'));
+    expect((await api.listConnections()).map((c) => c.id)).toEqual([opened.id]);
+  });
+
+  it('opens an SSE stream', async () => {
+    const opened = await harness.api.openConnection({ url: sseUrl, reconnect: false });
+    expect(opened).toMatchObject({ kind: 'sse' });
+    await waitFor(() => rows.some((r) => r.kind === 'event'));
+    const event = rows.find((r) => r.kind === 'event');
+    expect(await harness.api.getEntry(event?.seq ?? 0)).toMatchObject({
+      payload: 'one',
+      sse: { event: 'tick', lastEventId: '1' },
+    });
+  });
+
+  it('reports a failed connection in its record, and refuses to send on it', async () => {
+    const failed = await harness.api.openConnection({ url: 'ws://127.0.0.1:1/' });
+    expect(failed).toMatchObject({ state: 'failed', error: 'connection refused by 127.0.0.1:1' });
+    await expect(
+      harness.api.sendMessage(failed.id, { kind: 'text', text: 'x' }),
+    ).rejects.toMatchObject({
+      code: 'failed',
+      message: `cannot send: connection ${failed.id} is failed`,
+    });
+    await expect(
+      harness.api.sendMessage('nope', { kind: 'text', text: 'x' }),
+    ).rejects.toMatchObject({ code: 'not-found' });
+  });
+
+  it('rejects invalid arguments with a clear error, changing nothing', async () => {
+    const api = harness.api as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
+    await expect(api['openConnection']?.({ url: 42 })).rejects.toMatchObject({
+      code: 'invalid-arguments',
+    });
+    await expect(api['getEntry']?.(-1)).rejects.toMatchObject({ code: 'invalid-arguments' });
+    await expect(api['openConnection']?.({ url: 'ws://x/', extra: true })).rejects.toMatchObject({
+      code: 'invalid-arguments',
+    });
+    await expect(harness.api.openConnection({ url: 'ftp://x/' })).rejects.toMatchObject({
+      code: 'invalid-arguments',
+    });
+    expect(await harness.api.listConnections()).toEqual([]);
+  });
+
+  it('keeps settings and announces changes', async () => {
+    const seen: unknown[] = [];
+    const off = harness.api.onSettings((s) => seen.push(s));
+    expect(await harness.api.getSettings()).toEqual({ theme: 'system', timeDisplay: 'absolute' });
+    expect(await harness.api.updateSettings({ theme: 'dark' })).toEqual({
+      theme: 'dark',
+      timeDisplay: 'absolute',
+    });
+    await waitFor(() => seen.length === 1);
+    off();
+  });
+
+  it('clears the session, announcing the reset', async () => {
+    const resets: unknown[] = [];
+    const off = harness.api.onSessionReset((info) => resets.push(info));
+    await harness.api.openConnection({ url: echoUrl });
+    expect((await harness.api.sessionInfo()).connections).toBe(1);
+    await harness.api.clearSession();
+    await waitFor(() => resets.length === 1);
+    expect(resets[0]).toEqual({ connections: 0, entries: 0, lastSeq: 0 });
+    expect(await harness.api.listConnections()).toEqual([]);
+    off();
+  });
+});

@@ -1,0 +1,81 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { InspectorService } from '../core/service.ts';
+import { telltaleVersion } from '../core/version.ts';
+import { startHeadlessServer } from '../server/server.ts';
+import { stopSignal } from './stop-signal.ts';
+import { flushStdout, writeStdout } from './stdout.ts';
+import { UsageError } from './usage.ts';
+import { parsePort, warnIfNotLoopback } from './listen-options.ts';
+
+const rendererDir = join(import.meta.dirname, '../../out/renderer');
+
+/**
+ * `telltale serve`: the core without a window, its UI served to a browser. Prints the UI's URL
+ * (with the per-run token) on stdout as soon as it accepts connections; SIGINT/SIGTERM close
+ * every connection cleanly and exit 0.
+ */
+export async function runServe(argv: string[]): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      allowPositionals: false,
+      options: {
+        port: { type: 'string', default: '7300' },
+        host: { type: 'string', default: '127.0.0.1' },
+        open: { type: 'boolean', default: false },
+      },
+    }));
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const port = parsePort('--port', values.port);
+  warnIfNotLoopback(values.host);
+
+  const service = new InspectorService({ version: telltaleVersion, host: 'server' });
+  let server;
+  try {
+    server = await startHeadlessServer({ service, rendererDir, port, host: values.host });
+  } catch (error) {
+    process.stderr.write(
+      `telltale: cannot serve on ${values.host}:${port}: ${(error as Error).message}\n`,
+    );
+    return 1;
+  }
+  writeStdout(`${server.url}\n`);
+  process.stderr.write(`telltale: UI at ${server.url} (Ctrl+C to stop)\n`);
+  if (values.open) openBrowser(server.url);
+
+  const stop = stopSignal();
+  await new Promise<void>((resolve) => {
+    stop.addEventListener(
+      'abort',
+      () => {
+        resolve();
+      },
+      { once: true },
+    );
+  });
+  await service.closeAll();
+  await server.close();
+  await flushStdout();
+  return 0;
+}
+
+function openBrowser(url: string): void {
+  const command =
+    process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'explorer' : 'xdg-open';
+  try {
+    const child = spawn(command, [url], { detached: true, stdio: 'ignore' });
+    child.on('error', () => {
+      process.stderr.write(
+        `telltale: could not open a browser (${command}); open ${url} yourself\n`,
+      );
+    });
+    child.unref();
+  } catch {
+    process.stderr.write(`telltale: could not open a browser; open ${url} yourself\n`);
+  }
+}

@@ -1,0 +1,86 @@
+/**
+ * Argument schemas for every command: what a renderer (or anyone holding the server's token)
+ * may send is untrusted, and is checked here before it reaches the service.
+ */
+import { z } from 'zod';
+import type { CommandName } from '../../../shared/api.ts';
+
+const MiB = 1024 * 1024;
+const shortText = z.string().max(8 * 1024);
+const headerList = z.array(z.tuple([shortText.min(1), z.string().max(64 * 1024)])).max(256);
+const connectionId = z.string().min(1).max(200);
+const seq = z.number().int().min(1).max(0xffff_ffff);
+const entryKind = z.enum([
+  'text',
+  'binary',
+  'ping',
+  'pong',
+  'close',
+  'event',
+  'comment',
+  'lifecycle',
+  'error',
+]);
+
+const openConnection = z.strictObject({
+  url: z
+    .string()
+    .min(1)
+    .max(16 * 1024),
+  mode: z.enum(['ws', 'sse']).optional(),
+  headers: headerList.optional(),
+  protocols: z.array(shortText.min(1)).max(64).optional(),
+  deflate: z.boolean().optional(),
+  insecure: z.boolean().optional(),
+  method: z
+    .string()
+    .regex(/^[A-Za-z]{1,20}$/)
+    .optional(),
+  body: z
+    .string()
+    .max(16 * MiB)
+    .optional(),
+  reconnect: z.boolean().optional(),
+  autoPingMs: z.number().int().min(0).max(3_600_000).optional(),
+});
+
+const outgoing = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('text'), text: z.string().max(16 * MiB) }),
+  z.strictObject({ kind: z.literal('binary'), base64: z.base64().max(22 * MiB) }),
+]);
+
+const query = z.strictObject({
+  filter: z
+    .string()
+    .max(64 * 1024)
+    .optional(),
+  connectionId: connectionId.optional(),
+  kinds: z.array(entryKind).max(16).optional(),
+  direction: z.enum(['in', 'out']).optional(),
+  fromSeq: seq.optional(),
+  limit: z.number().int().min(1).max(10_000_000).optional(),
+});
+
+const settingsPatch = z.strictObject({
+  theme: z.enum(['system', 'light', 'dark']).optional(),
+  timeDisplay: z.enum(['absolute', 'relative']).optional(),
+});
+
+export const commandArgs = {
+  hello: z.tuple([]),
+  listConnections: z.tuple([]),
+  openConnection: z.tuple([openConnection]),
+  closeConnection: z.tuple([
+    connectionId,
+    z.number().int().min(1000).max(4999).optional(),
+    z.string().max(123).optional(),
+  ]),
+  sendMessage: z.tuple([connectionId, outgoing]),
+  queryEntries: z.tuple([query]),
+  getRows: z.tuple([z.array(seq).max(100_000)]),
+  getEntry: z.tuple([seq]),
+  sessionInfo: z.tuple([]),
+  clearSession: z.tuple([]),
+  getSettings: z.tuple([]),
+  updateSettings: z.tuple([settingsPatch]),
+} as const satisfies Record<CommandName, z.ZodType>;

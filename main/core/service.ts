@@ -1,0 +1,256 @@
+/**
+ * InspectorService: the InspectorApi over the core. It knows nothing of the host it runs in:
+ * the Electron shell, the headless server and the tests drive this same object.
+ */
+import type {
+  EntryQuery,
+  EntryQueryResult,
+  InspectorApi,
+  OpenConnectionRequest,
+  OutgoingMessage,
+  SessionInfo,
+  Settings,
+} from '../../shared/api.ts';
+import type { Connection } from '../../shared/model/connection.ts';
+import type { EntryRow, WireEntry } from '../../shared/model/wire.ts';
+import { ApiError } from './api/api-error.ts';
+import { EventHub } from './api/event-hub.ts';
+import { toRow, toWireEntry } from './api/wire.ts';
+import { openSseConnection } from './connect/sse-client.ts';
+import type { SseClientHandle } from './connect/sse-client.ts';
+import { openWsConnection } from './connect/ws-client.ts';
+import type { WsClientHandle } from './connect/ws-client.ts';
+import { matchEntries } from './api/query.ts';
+import { SessionStore } from './session/store.ts';
+import { SettingsFile } from './settings-file.ts';
+
+export interface InspectorServiceOptions {
+  version: string;
+  host: 'electron' | 'server' | 'test';
+  /** Where settings persist (a JSON file); in memory only when absent. */
+  settingsPath?: string;
+  /** Change-feed batching (ms); the store coalesces about a frame's worth. */
+  batchIntervalMs?: number;
+}
+
+type LiveHandle = { kind: 'ws'; handle: WsClientHandle } | { kind: 'sse'; handle: SseClientHandle };
+
+export class InspectorService implements InspectorApi {
+  readonly #options: InspectorServiceOptions;
+  readonly #events = new EventHub();
+  readonly #live = new Map<string, LiveHandle>();
+  readonly #settings: SettingsFile;
+  #store!: SessionStore;
+  #unsubscribeStore: (() => void) | undefined;
+
+  constructor(options: InspectorServiceOptions) {
+    this.#options = options;
+    this.#settings = new SettingsFile(options.settingsPath);
+    this.#attachStore(new SessionStore({ batchIntervalMs: options.batchIntervalMs ?? 16 }));
+  }
+
+  /** The store behind the session (hosts use it for journals and shutdown flushes). */
+  get store(): SessionStore {
+    return this.#store;
+  }
+
+  #attachStore(store: SessionStore): void {
+    this.#unsubscribeStore?.();
+    this.#store = store;
+    this.#unsubscribeStore = store.subscribe((batch) => {
+      if (batch.connections.length > 0) this.#events.emit('connections', [...batch.connections]);
+      if (batch.entries.length > 0) this.#events.emit('entries', batch.entries.map(toRow));
+    });
+  }
+
+  // ---- commands ------------------------------------------------------------------------------
+
+  hello(): Promise<{ version: string; host: 'electron' | 'server' | 'test' }> {
+    return Promise.resolve({ version: this.#options.version, host: this.#options.host });
+  }
+
+  listConnections(): Promise<Connection[]> {
+    return Promise.resolve([...this.#store.connections()]);
+  }
+
+  async openConnection(request: OpenConnectionRequest): Promise<Connection> {
+    let url: URL;
+    try {
+      url = new URL(request.url);
+    } catch {
+      throw new ApiError('invalid-arguments', `not a valid URL: ${request.url}`);
+    }
+    const scheme = url.protocol;
+    if (!['ws:', 'wss:', 'http:', 'https:'].includes(scheme)) {
+      throw new ApiError(
+        'invalid-arguments',
+        `unsupported URL scheme "${scheme}" (use ws:, wss:, http: or https:)`,
+      );
+    }
+    const mode = request.mode ?? (scheme === 'ws:' || scheme === 'wss:' ? 'ws' : 'sse');
+    if (mode === 'sse' && (scheme === 'ws:' || scheme === 'wss:'))
+      url.protocol = scheme === 'ws:' ? 'http:' : 'https:';
+    if (mode === 'ws' && (scheme === 'http:' || scheme === 'https:'))
+      url.protocol = scheme === 'http:' ? 'ws:' : 'wss:';
+
+    const store = this.#store;
+    let id: string;
+    let opened: Promise<void>;
+    if (mode === 'ws') {
+      const handle = openWsConnection(store, {
+        url: url.toString(),
+        headers: request.headers ?? [],
+        protocols: request.protocols ?? [],
+        deflate: request.deflate ?? true,
+        insecure: request.insecure ?? false,
+        autoPingMs: request.autoPingMs ?? 0,
+      });
+      id = handle.connectionId;
+      opened = handle.opened;
+      this.#live.set(id, { kind: 'ws', handle });
+      void handle.done.then(() => this.#live.delete(id));
+    } else {
+      const handle = openSseConnection(store, {
+        url: url.toString(),
+        headers: request.headers ?? [],
+        insecure: request.insecure ?? false,
+        reconnect: request.reconnect ?? true,
+        ...(request.method !== undefined ? { method: request.method.toUpperCase() } : {}),
+        ...(request.body !== undefined ? { body: request.body } : {}),
+      });
+      id = handle.connectionId;
+      opened = handle.opened;
+      this.#live.set(id, { kind: 'sse', handle });
+      void handle.done.then(() => this.#live.delete(id));
+    }
+    // Wait for the handshake either way: the caller learns at once whether it worked, and the
+    // connection record says how it failed when it did.
+    await opened.catch(() => undefined);
+    const connection = store.getConnection(id);
+    if (!connection) throw new ApiError('failed', `connection ${id} vanished`);
+    return connection;
+  }
+
+  async closeConnection(connectionId: string, code?: number, reason?: string): Promise<Connection> {
+    const live = this.#findLive(connectionId);
+    if (live?.kind === 'ws') await live.handle.close(code ?? 1000, reason ?? '');
+    else if (live?.kind === 'sse') await live.handle.close();
+    const connection = this.#store.getConnection(connectionId);
+    if (!connection) throw new ApiError('not-found', `no connection ${connectionId}`);
+    return connection;
+  }
+
+  async sendMessage(connectionId: string, message: OutgoingMessage): Promise<void> {
+    const connection = this.#store.getConnection(connectionId);
+    if (!connection) throw new ApiError('not-found', `no connection ${connectionId}`);
+    const live = this.#live.get(connectionId);
+    if (connection.kind !== 'ws') {
+      throw new ApiError(
+        'failed',
+        `cannot send on ${connection.kind.toUpperCase()} connection ${connectionId}: only WebSocket connections take messages`,
+      );
+    }
+    if (live?.kind !== 'ws') {
+      throw new ApiError(
+        'failed',
+        `cannot send: connection ${connectionId} is ${connection.state}`,
+      );
+    }
+    try {
+      if (message.kind === 'text') await live.handle.sendText(message.text);
+      else await live.handle.sendBinary(Buffer.from(message.base64, 'base64'));
+    } catch (error) {
+      throw new ApiError('failed', (error as Error).message);
+    }
+  }
+
+  queryEntries(query: EntryQuery): Promise<EntryQueryResult> {
+    const result = matchEntries(this.#store, query);
+    if ('error' in result) throw new ApiError('invalid-arguments', result.error);
+    return Promise.resolve(result);
+  }
+
+  getRows(seqs: number[]): Promise<EntryRow[]> {
+    const rows: EntryRow[] = [];
+    for (const seq of seqs) {
+      const entry = this.#store.get(seq);
+      if (entry) rows.push(toRow(entry));
+    }
+    return Promise.resolve(rows);
+  }
+
+  getEntry(seq: number): Promise<WireEntry | null> {
+    const entry = this.#store.get(seq);
+    return Promise.resolve(entry ? toWireEntry(entry) : null);
+  }
+
+  sessionInfo(): Promise<SessionInfo> {
+    return Promise.resolve(this.#info());
+  }
+
+  async clearSession(): Promise<void> {
+    await this.closeAll();
+    this.#store.flush();
+    this.#store.dispose();
+    this.#attachStore(new SessionStore({ batchIntervalMs: this.#options.batchIntervalMs ?? 16 }));
+    this.#events.emit('sessionReset', this.#info());
+  }
+
+  getSettings(): Promise<Settings> {
+    return Promise.resolve(this.#settings.get());
+  }
+
+  async updateSettings(patch: Partial<Settings>): Promise<Settings> {
+    const settings = await this.#settings.update(patch);
+    this.#events.emit('settings', settings);
+    return settings;
+  }
+
+  // ---- events --------------------------------------------------------------------------------
+
+  onEntries(listener: (rows: EntryRow[]) => void): () => void {
+    return this.#events.on('entries', listener);
+  }
+
+  onConnections(listener: (connections: Connection[]) => void): () => void {
+    return this.#events.on('connections', listener);
+  }
+
+  onSessionReset(listener: (info: SessionInfo) => void): () => void {
+    return this.#events.on('sessionReset', listener);
+  }
+
+  onSettings(listener: (settings: Settings) => void): () => void {
+    return this.#events.on('settings', listener);
+  }
+
+  // ---- lifecycle -----------------------------------------------------------------------------
+
+  /** Closes every live connection cleanly (quit, clear, server shutdown). */
+  async closeAll(): Promise<void> {
+    await Promise.all(
+      [...this.#live.values()].map((live) =>
+        live.kind === 'ws' ? live.handle.close(1001, 'going away') : live.handle.close(),
+      ),
+    );
+    this.#store.flush();
+  }
+
+  /** An SSE stream's later connections (reconnects) are closed through the first one's id too. */
+  #findLive(connectionId: string): LiveHandle | undefined {
+    const direct = this.#live.get(connectionId);
+    if (direct) return direct;
+    for (const live of this.#live.values()) {
+      if (live.kind === 'sse' && live.handle.connectionId === connectionId) return live;
+    }
+    return undefined;
+  }
+
+  #info(): SessionInfo {
+    return {
+      connections: this.#store.connections().length,
+      entries: this.#store.size,
+      lastSeq: this.#store.lastSeq,
+    };
+  }
+}

@@ -1,0 +1,137 @@
+/**
+ * The one contract between the core and any UI: commands are request/response (promises), events
+ * are batched feeds (`onX(listener) → unsubscribe`). The Electron preload and the headless
+ * server's WebSocket client both build an `InspectorApi` from `apiCommandNames` and
+ * `apiEventNames`, so a command or event added here reaches both hosts by construction.
+ */
+import type { Connection, HeaderList } from './model/connection.ts';
+import type { EntryKind, Direction } from './model/entry.ts';
+import type { EntryRow, WireEntry } from './model/wire.ts';
+
+export interface OpenConnectionRequest {
+  url: string;
+  /** `ws` for ws:/wss:, `sse` for http:/https: unless given. */
+  mode?: 'ws' | 'sse';
+  headers?: HeaderList;
+  protocols?: string[];
+  deflate?: boolean;
+  insecure?: boolean;
+  method?: string;
+  body?: string;
+  reconnect?: boolean;
+  autoPingMs?: number;
+}
+
+export type OutgoingMessage = { kind: 'text'; text: string } | { kind: 'binary'; base64: string };
+
+export interface EntryQuery {
+  /** Filter language text (docs/filter-language.md); empty matches everything. */
+  filter?: string;
+  connectionId?: string;
+  kinds?: EntryKind[];
+  direction?: Direction;
+  fromSeq?: number;
+  limit?: number;
+}
+
+export interface EntryQueryResult {
+  seqs: number[];
+  /** Matches in all, when `limit` cut the list short. */
+  total: number;
+}
+
+export interface Settings {
+  theme: 'system' | 'light' | 'dark';
+  timeDisplay: 'absolute' | 'relative';
+}
+
+export interface SessionInfo {
+  connections: number;
+  entries: number;
+  lastSeq: number;
+}
+
+/** Commands: each returns a promise; arguments and results are plain JSON. */
+export interface InspectorCommands {
+  /** The version of the core and which host serves it. */
+  hello(): Promise<{ version: string; host: 'electron' | 'server' | 'test' }>;
+  listConnections(): Promise<Connection[]>;
+  openConnection(request: OpenConnectionRequest): Promise<Connection>;
+  closeConnection(connectionId: string, code?: number, reason?: string): Promise<Connection>;
+  sendMessage(connectionId: string, message: OutgoingMessage): Promise<void>;
+  queryEntries(query: EntryQuery): Promise<EntryQueryResult>;
+  /** Compact rows for seqs (e.g. to fill the timeline after a query or on boot). */
+  getRows(seqs: number[]): Promise<EntryRow[]>;
+  getEntry(seq: number): Promise<WireEntry | null>;
+  sessionInfo(): Promise<SessionInfo>;
+  /** Closes every live connection and forgets the session. */
+  clearSession(): Promise<void>;
+  getSettings(): Promise<Settings>;
+  updateSettings(patch: Partial<Settings>): Promise<Settings>;
+}
+
+export type CommandName = keyof InspectorCommands;
+
+/** Events: batches, delivered in order; the function returned unsubscribes. */
+export interface InspectorEvents {
+  onEntries(listener: (rows: EntryRow[]) => void): () => void;
+  onConnections(listener: (connections: Connection[]) => void): () => void;
+  /** The session was cleared or replaced: drop what you hold and re-query. */
+  onSessionReset(listener: (info: SessionInfo) => void): () => void;
+  onSettings(listener: (settings: Settings) => void): () => void;
+}
+
+export type InspectorApi = InspectorCommands & InspectorEvents;
+
+/** `onEntries` → `entries`: the payload type each event carries. */
+export interface EventPayloads {
+  entries: EntryRow[];
+  connections: Connection[];
+  sessionReset: SessionInfo;
+  settings: Settings;
+}
+export type EventName = keyof EventPayloads;
+
+export const apiCommandNames = [
+  'hello',
+  'listConnections',
+  'openConnection',
+  'closeConnection',
+  'sendMessage',
+  'queryEntries',
+  'getRows',
+  'getEntry',
+  'sessionInfo',
+  'clearSession',
+  'getSettings',
+  'updateSettings',
+] as const satisfies readonly CommandName[];
+
+export const apiEventNames = [
+  'entries',
+  'connections',
+  'sessionReset',
+  'settings',
+] as const satisfies readonly EventName[];
+
+/** `entries` → `onEntries`. */
+export function listenerMethodOf(event: EventName): `on${Capitalize<EventName>}` {
+  return `on${event.charAt(0).toUpperCase()}${event.slice(1)}` as `on${Capitalize<EventName>}`;
+}
+
+// Compile-time proof that the name lists cover the interfaces exactly.
+type Missing<All, Listed> = Exclude<All, Listed>;
+const commandsComplete: Missing<CommandName, (typeof apiCommandNames)[number]> extends never
+  ? true
+  : false = true;
+const eventsComplete: Missing<EventName, (typeof apiEventNames)[number]> extends never
+  ? true
+  : false = true;
+void commandsComplete;
+void eventsComplete;
+
+/** A failed command, as every transport reports it. */
+export interface ApiErrorShape {
+  code: 'invalid-arguments' | 'unknown-command' | 'too-large' | 'not-found' | 'failed';
+  message: string;
+}
