@@ -1,0 +1,3 @@
+export { startProxy, isLoopback } from './proxy-server.ts';
+export type { ProxyHandle, ProxyOptions } from './proxy-server.ts';
+export type { LeafIssuer } from './connect-tunnel.ts';

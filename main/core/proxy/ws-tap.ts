@@ -1,0 +1,85 @@
+import type { HeaderList } from '../../../shared/model/connection.ts';
+import type { Direction } from '../../../shared/model/entry.ts';
+import { WsFrameDecoder } from '../protocol/ws/frame-decoder.ts';
+import { parsePerMessageDeflate } from '../protocol/ws/permessage-deflate.ts';
+import type { DecodedWsMessage } from '../protocol/ws/types.ts';
+import { now } from '../util/clock.ts';
+import type { ExchangeRecord } from './exchange-record.ts';
+
+/**
+ * The two frame decoders beside a proxied WebSocket. They are fed the very Buffers that are
+ * forwarded: socket reads are fresh Buffers nobody writes into afterwards, and the decoder never
+ * writes into what it is fed (unmasking and inflating work on its own copies), so no copy is
+ * needed for the forwarded bytes to stay untouched. Decoding runs after the forward is queued.
+ */
+export class WsTap {
+  readonly #record: ExchangeRecord;
+  readonly #out: WsFrameDecoder;
+  readonly #in: WsFrameDecoder;
+  readonly closes: { direction: Direction; code: number; reason: string }[] = [];
+  bytesOut = 0;
+  bytesIn = 0;
+
+  constructor(record: ExchangeRecord, responseHeaders: HeaderList, maxPayload: number) {
+    this.#record = record;
+    const extensions = responseHeaders
+      .filter(([n]) => n.toLowerCase() === 'sec-websocket-extensions')
+      .map(([, v]) => v)
+      .join(', ');
+    const deflate = extensions ? parsePerMessageDeflate(extensions) : null;
+    this.#out = new WsFrameDecoder(this.#listener('out'), {
+      direction: 'out',
+      deflate,
+      maxPayload,
+    });
+    this.#in = new WsFrameDecoder(this.#listener('in'), { direction: 'in', deflate, maxPayload });
+  }
+
+  #listener(direction: Direction): (message: DecodedWsMessage) => void {
+    return (message) => {
+      if (message.kind === 'close' && message.close) {
+        this.closes.push({ direction, code: message.close.code, reason: message.close.reason });
+      }
+      this.#record.append({ ...message, time: now(), direction });
+    };
+  }
+
+  feed(direction: Direction, chunk: Buffer): void {
+    if (direction === 'out') {
+      this.bytesOut += chunk.length;
+      this.#out.feed(chunk);
+    } else {
+      this.bytesIn += chunk.length;
+      this.#in.feed(chunk);
+    }
+  }
+
+  /** Both directions are over: report truncated frames, then the connection's ending. */
+  finish(fault: string | null): void {
+    this.#out.end();
+    this.#in.end();
+    const counts = { bytesIn: this.bytesIn, bytesOut: this.bytesOut };
+    const server = this.closes.find((c) => c.direction === 'in');
+    const first = this.closes[0];
+    if (server && first) {
+      this.#record.end(
+        'closed',
+        `closed ${server.code}${server.reason ? ` ${server.reason}` : ''} (${first.direction === 'out' ? 'client' : 'server'} initiated)`,
+        {
+          ...counts,
+          closeCode: server.code,
+          closeReason: server.reason,
+          closeInitiator: first.direction,
+        },
+      );
+      return;
+    }
+    const client = this.closes.find((c) => c.direction === 'out');
+    this.#record.end('aborted', fault ?? 'connection ended without a close frame from the server', {
+      ...counts,
+      ...(client
+        ? { closeCode: client.code, closeReason: client.reason, closeInitiator: 'out' as const }
+        : {}),
+    });
+  }
+}
