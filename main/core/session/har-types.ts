@@ -4,7 +4,12 @@
  * HTTP Toolkit's (`_webSocketClose`), the common SSE shape (`_eventSourceMessages`), and
  * Telltale's own (`_telltale*`), which other tools ignore.
  */
-import type { Entry as HarEntryBase, Har as HarBase, Log as HarLogBase } from 'har-format';
+import type {
+  Entry as HarEntryBase,
+  Har as HarBase,
+  Log as HarLogBase,
+  Response as HarResponseBase,
+} from 'har-format';
 import type {
   ConnectionKind,
   ConnectionSource,
@@ -101,7 +106,9 @@ export interface HarTelltaleEntry {
 }
 
 /** A HAR entry as Telltale writes it. */
-export type TelltaleHarEntry = Omit<HarEntryBase, '_webSocketMessages'> & {
+export type TelltaleHarEntry = Omit<HarEntryBase, '_webSocketMessages' | 'response'> & {
+  /** `_error`: Chrome's net error text for a request that got no response. */
+  response: HarResponseBase & { _error?: string };
   _resourceType?: HarEntryBase['_resourceType'];
   _webSocketMessages?: ChromeWsMessage[];
   _webSocketClose?: HarWebSocketClose;

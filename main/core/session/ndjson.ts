@@ -57,9 +57,50 @@ export function serializeHeader(created: number = Date.now(), generator = 'tellt
   });
 }
 
-/** The full connection; written again whenever it changes (the last line for an id wins). */
-export function serializeConnection(connection: Connection): string {
-  return escapeLineSeparators(JSON.stringify({ type: 'connection', ...connection }));
+/**
+ * The full connection; written again whenever it changes (the last line for an id wins). Keys in
+ * the model's order whatever order the object was built in, so that the same connection always
+ * gives the same line (an exported file re-exported is byte-identical).
+ */
+export function serializeConnection(c: Connection): string {
+  const response =
+    c.response === undefined
+      ? undefined
+      : {
+          status: c.response.status,
+          statusText: c.response.statusText,
+          headers: c.response.headers,
+          body: c.response.body,
+          bodyBase64: c.response.bodyBase64,
+          bodyTruncated: c.response.bodyTruncated,
+        };
+  return escapeLineSeparators(
+    JSON.stringify({
+      type: 'connection',
+      id: c.id,
+      kind: c.kind,
+      source: c.source,
+      url: c.url,
+      method: c.method,
+      requestHeaders: c.requestHeaders,
+      requestBody: c.requestBody,
+      requestBodyBase64: c.requestBodyBase64,
+      response,
+      protocol: c.protocol,
+      extensions: c.extensions,
+      state: c.state,
+      openedAt: c.openedAt,
+      closedAt: c.closedAt,
+      closeCode: c.closeCode,
+      closeReason: c.closeReason,
+      closeInitiator: c.closeInitiator,
+      error: c.error,
+      bytesOut: c.bytesOut,
+      bytesIn: c.bytesIn,
+      resumes: c.resumes,
+      pingRttMs: c.pingRttMs,
+    } satisfies Record<keyof Connection | 'type', unknown>),
+  );
 }
 
 export function serializeEntry(entry: Entry): string {
