@@ -39,7 +39,8 @@ function readBracket(s: Scanner): JsonPathSegment {
     while (/^[0-9]$/.test(s.peek() ?? '')) s.pos++;
     const digits = s.text.slice(start, s.pos);
     if (!/^-?[0-9]+$/.test(digits)) {
-      s.fail('expected an index, * or a quoted key inside [ ]', start, Math.max(s.pos, start + 1));
+      const [from, to] = s.atEnd ? [open, open + 1] : [start, Math.max(s.pos, start + 1)];
+      s.fail('expected an index, * or a quoted key inside [ ]', from, to);
     }
     const index = Number(digits);
     if (!Number.isSafeInteger(index)) s.fail('index too large', start, s.pos);

@@ -20,7 +20,12 @@ export function parseFilter(text: string): ParseResult {
     return { ok: true, filter: new Parser(text).parse() };
   } catch (error) {
     if (error instanceof FilterSyntaxError) {
-      return { ok: false, error: { message: error.message, start: error.start, end: error.end } };
+      // Spans never reach past the text, and a problem at its very end underlines the last
+      // character, so the UI always has something to show.
+      let start = Math.min(error.start, text.length);
+      const end = Math.min(Math.max(error.end, start), text.length);
+      if (start === end && end === text.length && start > 0) start--;
+      return { ok: false, error: { message: error.message, start, end } };
     }
     // Not expected; reported over the whole text rather than thrown at the caller.
     const reason = error instanceof Error ? error.message : String(error);

@@ -18,7 +18,8 @@ export function readRegex(s: Scanner): RegexLiteral {
     if (c === undefined) s.fail('unterminated regex: add a closing /', start, s.pos);
     if (c === '\\') {
       s.pos += 2;
-      if (s.pos > s.text.length) s.fail('unterminated regex: it ends with a backslash', start);
+      if (s.pos > s.text.length)
+        s.fail('unterminated regex: it ends with a backslash', start, s.text.length);
       continue;
     }
     if (c === '[') inClass = true;
