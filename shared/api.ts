@@ -119,16 +119,11 @@ export function listenerMethodOf(event: EventName): `on${Capitalize<EventName>}`
   return `on${event.charAt(0).toUpperCase()}${event.slice(1)}` as `on${Capitalize<EventName>}`;
 }
 
-// Compile-time proof that the name lists cover the interfaces exactly.
-type Missing<All, Listed> = Exclude<All, Listed>;
-const commandsComplete: Missing<CommandName, (typeof apiCommandNames)[number]> extends never
-  ? true
-  : false = true;
-const eventsComplete: Missing<EventName, (typeof apiEventNames)[number]> extends never
-  ? true
-  : false = true;
-void commandsComplete;
-void eventsComplete;
+// Compile-time proof that the name lists cover the interfaces exactly: these aliases fail to
+// type-check if a command or event is missing from its list.
+type AssertNever<T extends never> = T;
+export type CommandsAllListed = AssertNever<Exclude<CommandName, (typeof apiCommandNames)[number]>>;
+export type EventsAllListed = AssertNever<Exclude<EventName, (typeof apiEventNames)[number]>>;
 
 /** A failed command, as every transport reports it. */
 export interface ApiErrorShape {

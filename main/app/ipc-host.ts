@@ -1,10 +1,11 @@
 import { ipcMain, MessageChannelMain } from 'electron';
 import type { BrowserWindow, WebFrameMain } from 'electron';
-import type { EventName, InspectorApi } from '../../shared/api.ts';
-import { apiCommandNames, apiEventNames, listenerMethodOf } from '../../shared/api.ts';
+import type { InspectorApi } from '../../shared/api.ts';
+import { apiCommandNames } from '../../shared/api.ts';
 import { commandChannel, eventPortChannel } from '../../shared/ipc.ts';
 import { toApiErrorShape } from '../core/api/api-error.ts';
 import { dispatchCommand } from '../core/api/dispatch.ts';
+import { forwardEvents } from '../core/api/forward-events.ts';
 
 /**
  * Wires the service to the window: one handler per command (validated by the same gate as the
@@ -38,13 +39,8 @@ export function hostApi(
   }
 
   let port: Electron.MessagePortMain | null = null;
-  const unsubscribers = apiEventNames.map((event: EventName) => {
-    const subscribe = service[listenerMethodOf(event)] as (
-      listener: (payload: unknown) => void,
-    ) => () => void;
-    return subscribe.call(service, (payload) => {
-      port?.postMessage({ event, payload });
-    });
+  const stopForwarding = forwardEvents(service, (event, payload) => {
+    port?.postMessage({ event, payload });
   });
   // A fresh port per page load, so a reload gets the feed again.
   const handOverPort = (): void => {
@@ -58,7 +54,7 @@ export function hostApi(
 
   return () => {
     for (const command of apiCommandNames) ipcMain.removeHandler(commandChannel(command));
-    for (const unsubscribe of unsubscribers) unsubscribe();
+    stopForwarding();
     port?.close();
   };
 }

@@ -6,7 +6,7 @@ import type { Rectangle } from 'electron';
 export interface MainWindow {
   win: BrowserWindow;
   /** Whether a URL is our own renderer (IPC is accepted from nothing else). */
-  isTrustedUrl(url: string): boolean;
+  isTrustedUrl: (url: string) => boolean;
 }
 
 /** The one window; hardened: no Node in the renderer, no navigation, no new windows. */

@@ -1,9 +1,9 @@
 import type { WebSocket } from 'ws';
-import type { EventName, InspectorApi } from '../../shared/api.ts';
-import { apiEventNames, listenerMethodOf } from '../../shared/api.ts';
+import type { InspectorApi } from '../../shared/api.ts';
 import { maxCommandBytes } from '../../shared/ipc.ts';
 import { toApiErrorShape } from '../core/api/api-error.ts';
 import { dispatchCommand } from '../core/api/dispatch.ts';
+import { forwardEvents } from '../core/api/forward-events.ts';
 
 /**
  * One API client over a WebSocket: `{type:"call", id, command, args}` in, `{type:"result", id,
@@ -11,17 +11,12 @@ import { dispatchCommand } from '../core/api/dispatch.ts';
  * reply and the socket stays open; nothing reaches the service unvalidated.
  */
 export function serveApiSocket(socket: WebSocket, service: InspectorApi): void {
-  const unsubscribers = apiEventNames.map((event: EventName) => {
-    const subscribe = service[listenerMethodOf(event)] as (
-      listener: (payload: unknown) => void,
-    ) => () => void;
-    return subscribe.call(service, (payload) => {
-      if (socket.readyState === socket.OPEN)
-        socket.send(JSON.stringify({ type: 'event', event, payload }));
-    });
+  const stopForwarding = forwardEvents(service, (event, payload) => {
+    if (socket.readyState === socket.OPEN)
+      socket.send(JSON.stringify({ type: 'event', event, payload }));
   });
   socket.on('close', () => {
-    for (const unsubscribe of unsubscribers) unsubscribe();
+    stopForwarding();
   });
 
   socket.on('message', (data, isBinary) => {
@@ -50,7 +45,9 @@ export function serveApiSocket(socket: WebSocket, service: InspectorApi): void {
     }
     let message: unknown;
     try {
-      message = JSON.parse(data.toString());
+      message = JSON.parse(
+        Buffer.isBuffer(data) ? data.toString() : Buffer.concat(data as Buffer[]).toString(),
+      );
     } catch {
       reply({
         type: 'error',
@@ -58,13 +55,13 @@ export function serveApiSocket(socket: WebSocket, service: InspectorApi): void {
       });
       return;
     }
-    const call = message as { type?: unknown; id?: unknown; command?: unknown; args?: unknown };
-    if (
-      typeof call !== 'object' ||
-      call === null ||
-      call.type !== 'call' ||
-      typeof call.id !== 'number'
-    ) {
+    const call = (typeof message === 'object' && message !== null ? message : {}) as {
+      type?: unknown;
+      id?: unknown;
+      command?: unknown;
+      args?: unknown;
+    };
+    if (call.type !== 'call' || typeof call.id !== 'number') {
       reply({
         type: 'error',
         error: {

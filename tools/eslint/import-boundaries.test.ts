@@ -45,6 +45,7 @@ describe('telltale/import-boundaries', () => {
     ['shared/model/x.ts', "import { a } from '../../main/core/x.ts';\nexport const b = a;"],
     ['shared/model/x.ts', "import { readFile } from 'node:fs';\nexport const b = readFile;"],
     ['shared/model/x.ts', "import WebSocket from 'ws';\nexport const b = WebSocket;"],
+    ['shared/model/x.test.ts', "import { a } from '../../main/core/x.ts';\nexport const b = a;"],
     ['main/core/connect/x.ts', "import { app } from 'electron';\nexport const b = app;"],
     ['main/cli/x.ts', "import { app } from 'electron';\nexport const b = app;"],
     [
@@ -62,6 +63,7 @@ describe('telltale/import-boundaries', () => {
   it.each([
     ['shared/model/x.ts', "import type { Entry } from './entry.ts';\nexport type B = Entry;"],
     ['shared/model/x.ts', "import { z } from 'zod';\nexport const b = z;"],
+    ['shared/model/x.test.ts', "import { it } from 'vitest';\nexport const b = it;"],
     [
       'main/core/x.ts',
       "import type { Entry } from '../../shared/model/entry.ts';\nexport type B = Entry;",

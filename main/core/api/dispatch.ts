@@ -44,6 +44,8 @@ export async function dispatchCommand(
       `${name}: invalid arguments${where}: ${issue?.message ?? 'rejected'}`,
     );
   }
+  // Applied to its own object: `this` stays the service.
+  // eslint-disable-next-line @typescript-eslint/unbound-method
   const method = service[name] as (...a: unknown[]) => Promise<unknown>;
   return method.apply(service, parsed.data as unknown[]);
 }
