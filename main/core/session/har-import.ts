@@ -471,12 +471,21 @@ const WS_KINDS: Partial<Record<number, EntryKind>> = {
 
 function foreignKind(har: HarEntryInput): Connection['kind'] {
   const type = har._resourceType?.toLowerCase();
-  if (type === 'websocket' || (har._webSocketMessages?.length ?? 0) > 0) return 'ws';
+  const scheme = har.request.url.slice(0, 6).toLowerCase();
+  if (
+    type === 'websocket' ||
+    har._webSocketMessages != null ||
+    har._webSocketClose != null ||
+    scheme.startsWith('ws:') ||
+    scheme.startsWith('wss:')
+  ) {
+    return 'ws';
+  }
   if (har.response.status === 101) {
     const upgrade = har.response.headers.find((h) => h.name.toLowerCase() === 'upgrade');
     if (upgrade?.value.toLowerCase() === 'websocket') return 'ws';
   }
-  if (type === 'eventsource' || (har._eventSourceMessages?.length ?? 0) > 0) return 'sse';
+  if (type === 'eventsource' || har._eventSourceMessages != null) return 'sse';
   const mime = har.response.content?.mimeType ?? '';
   return mime.toLowerCase().startsWith('text/event-stream') ? 'sse' : 'http';
 }

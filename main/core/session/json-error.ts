@@ -116,7 +116,9 @@ export function locateJsonError(text: string): JsonErrorLocation | undefined {
     return undefined;
   } catch (error) {
     if (!(error instanceof Stop)) return undefined;
-    return { ...lineAndColumn(text, error.offset), offset: error.offset, problem: error.problem };
+    const problem =
+      error.offset >= text.length ? 'unexpected end of file: it was cut short' : error.problem;
+    return { ...lineAndColumn(text, error.offset), offset: error.offset, problem };
   }
 }
 
