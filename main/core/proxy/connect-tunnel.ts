@@ -222,9 +222,26 @@ async function intercept(
       ...options,
       router: tunnelRouter({ secure: true, host: origin.host, port: origin.port }),
     });
+    // Clients that check the certificate after the handshake (Node's, for one) just hang up.
+    let spoke = false;
+    secure.once('data', () => {
+      spoke = true;
+    });
+    secure.once('close', () => {
+      if (spoke) return;
+      const record = tunnelRecord(options, origin, head);
+      record.end(
+        'failed',
+        'the client closed the connection right after the TLS handshake without a request: ' +
+          `it may not trust Telltale's CA (${issuer.certPath})`,
+      );
+    });
   });
   secure.on('error', (error: Error) => {
     refused(error.message);
+  });
+  secure.once('end', () => {
+    refused('the client closed the connection during the TLS handshake');
   });
   secure.once('close', () => {
     refused('the client closed the connection during the TLS handshake');
