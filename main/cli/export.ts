@@ -99,7 +99,10 @@ export function parseExportArgs(argv: string[]): ExportArgs {
   const [input, ...extra] = positionals;
   if (input === undefined) throw new UsageError('export needs an input file', exportUsage);
   if (extra.length > 0) {
-    throw new UsageError(`export takes one input file, got also "${extra.join('", "')}"`, exportUsage);
+    throw new UsageError(
+      `export takes one input file, got also "${extra.join('", "')}"`,
+      exportUsage,
+    );
   }
   const output = values.to;
   if (output === undefined || output === '') {
@@ -111,12 +114,16 @@ export function parseExportArgs(argv: string[]): ExportArgs {
   const queryParams = values['redact-query'] ?? [];
   if (values['no-redact'] === true) {
     if (headers.length > 0 || queryParams.length > 0) {
-      throw new UsageError('--no-redact cannot be combined with --redact-header or --redact-query', exportUsage);
+      throw new UsageError(
+        '--no-redact cannot be combined with --redact-header or --redact-query',
+        exportUsage,
+      );
     }
     return { input, inputFormat, output, outputFormat, redact: false };
   }
   for (const name of [...headers, ...queryParams]) {
-    if (name.trim() === '') throw new UsageError('--redact-header and --redact-query need a name', exportUsage);
+    if (name.trim() === '')
+      throw new UsageError('--redact-header and --redact-query need a name', exportUsage);
   }
   return { input, inputFormat, output, outputFormat, redact: { headers, queryParams } };
 }
@@ -134,7 +141,10 @@ function formatOrThrow(path: string, role: 'input' | 'output'): SessionFormat {
 
 function describeRedaction(redact: RedactionOptions | false): string {
   if (redact === false) return 'not redacted';
-  const names = [...DEFAULT_REDACTED_HEADERS, ...(redact.headers ?? []).map((h) => h.toLowerCase())];
+  const names = [
+    ...DEFAULT_REDACTED_HEADERS,
+    ...(redact.headers ?? []).map((h) => h.toLowerCase()),
+  ];
   const query = redact.queryParams ?? [];
   return `redacted headers ${[...new Set(names)].join(', ')}${query.length > 0 ? `; query parameters ${query.join(', ')}` : ''}`;
 }

@@ -551,13 +551,13 @@ function responseInfo(har: HarEntryInput, exact: boolean): HttpResponseInfo {
   return response;
 }
 
-function copyDefined<T extends object, K extends keyof T>(
+function copyDefined<T extends object>(
   target: T,
   source: Partial<T>,
-  keys: readonly K[],
+  keys: readonly (keyof T)[],
 ): void {
   for (const key of keys) {
     const value = source[key];
-    if (value !== undefined) target[key] = value as T[K];
+    if (value !== undefined) target[key] = value;
   }
 }

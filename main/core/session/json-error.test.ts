@@ -3,7 +3,11 @@ import { locateJsonError } from './json-error.ts';
 
 describe('locateJsonError', () => {
   it('finds nothing wrong with valid JSON', () => {
-    for (const text of ['{}', ' [1, -2.5e3, "a\\u00e9\\n", true, false, null, {"a": []}] ', '"x"']) {
+    for (const text of [
+      '{}',
+      ' [1, -2.5e3, "a\\u00e9\\n", true, false, null, {"a": []}] ',
+      '"x"',
+    ]) {
       expect(locateJsonError(text)).toBeUndefined();
     }
   });

@@ -13,16 +13,18 @@ export interface JsonErrorLocation {
   problem: string;
 }
 
-class Stop {
+class Stop extends Error {
   readonly offset: number;
   readonly problem: string;
   constructor(offset: number, problem: string) {
+    super(problem);
     this.offset = offset;
     this.problem = problem;
   }
 }
 
 const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
+// eslint-disable-next-line no-control-regex -- JSON forbids raw control characters in strings
 const STRING_RUN = /[^"\\\u0000-\u001f]*/y;
 const ESCAPE = /\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4})/y;
 
@@ -77,7 +79,10 @@ export function locateJsonError(text: string): JsonErrorLocation | undefined {
         value();
         ws();
         if (text[i] === ',') i++;
-        else return expect('}', '"," or "}"');
+        else {
+          expect('}', '"," or "}"');
+          return;
+        }
       }
     }
     if (c === '[') {
@@ -91,10 +96,16 @@ export function locateJsonError(text: string): JsonErrorLocation | undefined {
         value();
         ws();
         if (text[i] === ',') i++;
-        else return expect(']', '"," or "]"');
+        else {
+          expect(']', '"," or "]"');
+          return;
+        }
       }
     }
-    if (c === '"') return string();
+    if (c === '"') {
+      string();
+      return;
+    }
     for (const word of ['true', 'false', 'null']) {
       if (text.startsWith(word, i)) {
         i += word.length;

@@ -34,9 +34,10 @@ describe('redaction', () => {
     const text = JSON.stringify(exportHar(richStore()));
     const har = JSON.parse(text) as ReturnType<typeof exportHar>;
     const ws = har.log.entries[0];
-    expect(ws?.request.headers.filter((h) => h.value === '[redacted]').map((h) => h.name)).toEqual(
-      ['Authorization', 'Cookie'],
-    );
+    expect(ws?.request.headers.filter((h) => h.value === '[redacted]').map((h) => h.name)).toEqual([
+      'Authorization',
+      'Cookie',
+    ]);
     expect(ws?.request.cookies).toEqual([
       { name: 'sid', value: '[redacted]' },
       { name: 'theme', value: '[redacted]' },

@@ -4,7 +4,7 @@
  */
 import { expect } from 'vitest';
 import type { Connection } from '../../../shared/model/connection.ts';
-import type { Entry, FrameDetail, NewEntry } from '../../../shared/model/entry.ts';
+import type { FrameDetail, NewEntry } from '../../../shared/model/entry.ts';
 import { SessionStore } from './store.ts';
 
 export const T0 = 1_700_000_000_000.125;
@@ -296,7 +296,7 @@ export function richStore(): SessionStore {
   const entries = richEntries();
   for (const e of entries) store.append(e);
   const first = entries[0];
-  if (first !== undefined) store.appendWithSeq({ ...first, seq: 100, time: T0 + 50 } as Entry);
+  if (first !== undefined) store.appendWithSeq({ ...first, seq: 100, time: T0 + 50 });
   return store;
 }
 
