@@ -49,6 +49,8 @@ export class NdjsonSessionWriter {
   /** Lines of the initial store snapshot, produced lazily so a big export never sits in memory. */
   #snapshot: Iterator<string> | undefined;
   #pending: string[] = [];
+  /** Lines before this index of #pending are written already (no O(n) shift per chunk). */
+  #pendingStart = 0;
   #pendingChars = 0;
   #timer: NodeJS.Timeout | undefined;
   #draining: Promise<void> | undefined;
@@ -148,7 +150,11 @@ export class NdjsonSessionWriter {
   }
 
   #hasQueued(): boolean {
-    return this.#error === undefined && (this.#snapshot !== undefined || this.#pending.length > 0);
+    return this.#error === undefined && (this.#snapshot !== undefined || this.#hasPending());
+  }
+
+  #hasPending(): boolean {
+    return this.#pendingStart < this.#pending.length;
   }
 
   #schedule(): void {
@@ -200,10 +206,26 @@ export class NdjsonSessionWriter {
       parts.push(next.value);
       chars += next.value.length + 1;
     }
-    if (this.#snapshot === undefined && chars < CHUNK_CHARS && this.#pending.length > 0) {
-      parts.push(...this.#pending);
-      this.#pending = [];
-      this.#pendingChars = 0;
+    if (this.#snapshot === undefined && chars < CHUNK_CHARS && this.#hasPending()) {
+      // At most about 1 MiB per write, however long the backlog (a capture outrunning the disk
+      // can queue hundreds of MB: one string of it could exceed V8's string length limit).
+      const pending = this.#pending;
+      let i = this.#pendingStart;
+      while (i < pending.length && chars < CHUNK_CHARS) {
+        const line = pending[i] ?? '';
+        parts.push(line);
+        chars += line.length + 1;
+        this.#pendingChars -= line.length + 1;
+        i++;
+      }
+      if (i === pending.length) {
+        this.#pending = [];
+        this.#pendingStart = 0;
+      } else if (i > 65_536 && i > pending.length / 2) {
+        // A backlog that never empties must not keep its written lines alive.
+        this.#pending = pending.slice(i);
+        this.#pendingStart = 0;
+      } else this.#pendingStart = i;
     }
     return parts.length === 0 ? '' : parts.join('\n') + '\n';
   }
@@ -212,6 +234,7 @@ export class NdjsonSessionWriter {
     if (this.#error !== undefined) return;
     this.#error = error;
     this.#pending = [];
+    this.#pendingStart = 0;
     this.#pendingChars = 0;
     this.#snapshot = undefined;
     this.#clearTimer();

@@ -1,0 +1,211 @@
+/**
+ * Session files at 1 M entries: journal write throughput while a store captures, then time and
+ * peak memory to open the NDJSON journal, export it to HAR, and import that HAR back.
+ *
+ *   node --expose-gc bench/session.bench.ts            (ENTRIES=200000 for a quicker run)
+ *
+ * Peak memory is sampled every 10 ms (RSS and heapUsed) while each step runs, after a GC and with
+ * the previous step's store dropped, so each figure is that step's own. Temp files go under
+ * os.tmpdir() and are deleted.
+ */
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { NewEntry } from '../shared/model/entry.ts';
+import { writeHarFile } from '../main/core/session/har-export.ts';
+import { readHarSession } from '../main/core/session/har-import.ts';
+import { readNdjsonSession } from '../main/core/session/ndjson-reader.ts';
+import { NdjsonSessionWriter } from '../main/core/session/ndjson-writer.ts';
+import { SessionStore } from '../main/core/session/store.ts';
+
+const ENTRIES = Number(process.env.ENTRIES ?? 1_000_000);
+const CONNECTIONS = 100;
+/** Entries appended between yields to the event loop, as a decoder delivers a socket read. */
+const BURST = 1000;
+const MB = 1024 * 1024;
+
+export async function main(): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'telltale-session-bench-'));
+  try {
+    await run(dir);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function run(dir: string): Promise<void> {
+  const journal = join(dir, 'session.ndjson');
+  const har = join(dir, 'session.har');
+  const payloads = makePayloads();
+
+  // 1. Capture rate without and with the journal following the store.
+  const bare = await capture(payloads, undefined);
+  const journaled = await capture(payloads, journal);
+  const size = (await stat(journal)).size;
+  console.log(
+    `journal: ${fmt(ENTRIES)} entries over ${CONNECTIONS} connections, ${(size / MB).toFixed(0)} MB NDJSON`,
+  );
+  console.log(
+    `capture rate: ${fmt(bare)} entries/s in memory; ${fmt(journaled)} entries/s with the journal written (${((1 - journaled / bare) * 100).toFixed(0)}% cost)`,
+  );
+
+  // 2. Open the journal.
+  // Held in an object so that dropping it before the import frees it for the GC.
+  const held: { store?: SessionStore } = {};
+  const open = await measure(async () => {
+    held.store = (await readNdjsonSession(journal)).store;
+  });
+  report(`open ${fmt(ENTRIES)}-entry NDJSON`, open, 'target: < 5 s, heap < 300 MB');
+
+  // 3. Export it to HAR (the store stays; its heap is the baseline here).
+  const opened = held.store;
+  if (opened === undefined) throw new Error('bench: no store');
+  const exported = await measure(async () => {
+    await writeHarFile(har, opened, { redact: true });
+  });
+  console.log(`HAR file: ${((await stat(har)).size / MB).toFixed(0)} MB`);
+  report('export to HAR (store held)', exported);
+  delete held.store;
+
+  // 4. Import the HAR back.
+  let imported = 0;
+  const reimport = await measure(async () => {
+    imported = (await readHarSession(har)).store.size;
+  });
+  report(`import HAR back (${fmt(imported)} entries)`, reimport);
+}
+
+// ── capture ──────────────────────────────────────────────────────────────────
+
+async function capture(payloads: string[], journal: string | undefined): Promise<number> {
+  const store = new SessionStore();
+  const writer = journal === undefined ? undefined : new NdjsonSessionWriter(journal, { store });
+  const timeBase = Date.now();
+  for (let c = 0; c < CONNECTIONS; c++) {
+    store.addConnection({
+      id: `c${c}`,
+      kind: 'ws',
+      source: 'client',
+      url: `ws://127.0.0.1:9/${c}`,
+      method: 'GET',
+      requestHeaders: [['Authorization', 'Bearer x']],
+      state: 'open',
+      openedAt: timeBase,
+      bytesOut: 0,
+      bytesIn: 0,
+    });
+  }
+  const t0 = performance.now();
+  for (let i = 0; i < ENTRIES; i++) {
+    store.append(makeEntry(i, payloads, timeBase));
+    if (i % BURST === BURST - 1) await yieldToLoop();
+  }
+  store.flush();
+  await writer?.close();
+  const seconds = (performance.now() - t0) / 1000;
+  store.dispose();
+  return Math.round(ENTRIES / seconds);
+}
+
+function makePayloads(): string[] {
+  const payloads = ['{"type":"ping"}', '{"type":"pong"}'];
+  for (let i = 2; i < 50_000; i++) {
+    payloads.push(JSON.stringify({ type: 'tick', symbol: `S${i % 97}`, price: 100 + i / 1000 }));
+  }
+  return payloads;
+}
+
+function makeEntry(i: number, payloads: string[], timeBase: number): NewEntry {
+  const payload = payloads[i % payloads.length] ?? '';
+  if (i % 50 === 49) {
+    return {
+      connectionId: `c${i % CONNECTIONS}`,
+      time: timeBase + i / 10,
+      direction: 'in',
+      kind: 'binary',
+      payload: new Uint8Array([i & 0xff, 1, 2, 3]),
+      payloadSize: 4,
+      wireSize: 6,
+      frame: {
+        opcode: 2,
+        fin: true,
+        rsv1: false,
+        rsv2: false,
+        rsv3: false,
+        masked: false,
+        fragments: 1,
+      },
+    };
+  }
+  const out = i % 2 === 0;
+  return {
+    connectionId: `c${i % CONNECTIONS}`,
+    time: timeBase + i / 10,
+    direction: out ? 'out' : 'in',
+    kind: 'text',
+    payload,
+    payloadSize: payload.length,
+    wireSize: payload.length + (out ? 6 : 2),
+    frame: {
+      opcode: 1,
+      fin: true,
+      rsv1: false,
+      rsv2: false,
+      rsv3: false,
+      masked: out,
+      fragments: 1,
+    },
+  };
+}
+
+// ── measuring ────────────────────────────────────────────────────────────────
+
+interface Measured {
+  ms: number;
+  peakRss: number;
+  peakHeap: number;
+  baseHeap: number;
+}
+
+async function measure(step: () => Promise<void>): Promise<Measured> {
+  (globalThis as { gc?: () => void }).gc?.();
+  const base = process.memoryUsage();
+  let peakRss = base.rss;
+  let peakHeap = base.heapUsed;
+  const sample = (): void => {
+    const m = process.memoryUsage();
+    if (m.rss > peakRss) peakRss = m.rss;
+    if (m.heapUsed > peakHeap) peakHeap = m.heapUsed;
+  };
+  const timer = setInterval(sample, 10);
+  const t0 = performance.now();
+  try {
+    await step();
+  } finally {
+    clearInterval(timer);
+  }
+  const ms = performance.now() - t0;
+  sample();
+  return { ms, peakRss, peakHeap, baseHeap: base.heapUsed };
+}
+
+function report(what: string, m: Measured, target?: string): void {
+  console.log(
+    `${what}: ${(m.ms / 1000).toFixed(2)} s, peak heapUsed ${(m.peakHeap / MB).toFixed(0)} MB (${((m.peakHeap - m.baseHeap) / MB).toFixed(0)} MB above the start), peak RSS ${(m.peakRss / MB).toFixed(0)} MB${target === undefined ? '' : ` (${target})`}`,
+  );
+}
+
+function yieldToLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+function fmt(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+if (import.meta.main) {
+  if ((globalThis as { gc?: () => void }).gc === undefined) {
+    console.log('(run with node --expose-gc for per-step memory figures)');
+  }
+  await main();
+}
