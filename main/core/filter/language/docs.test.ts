@@ -39,14 +39,14 @@ describe('docs/filter-language.md', () => {
   });
 
   it.each(rows(section('Errors')))('error row %j', (filterCell, messageCell, underlineCell) => {
-    const [text] = codes(filterCell ?? '');
-    const [underlined] = codes(underlineCell ?? '');
+    const [text] = codes(filterCell);
+    const [underlined] = codes(underlineCell);
     if (text === undefined || underlined === undefined) throw new Error('malformed row');
     const result = parseFilter(text);
     if (result.ok) throw new Error(`${text} parsed`);
     expect(text.slice(result.error.start, result.error.end)).toBe(underlined);
     let from = 0;
-    for (const part of (messageCell ?? '').split('…')) {
+    for (const part of messageCell.split('…')) {
       const wanted = part.trim().replace(/\\\\/g, '\\');
       const at = result.error.message.indexOf(wanted, from);
       expect(at, `"${wanted}" in "${result.error.message}"`).toBeGreaterThanOrEqual(0);
