@@ -305,7 +305,9 @@ function telltaleConnectionOf(c: Connection): HarTelltaleConnection {
   if (c.protocol !== undefined) out.protocol = c.protocol;
   if (c.extensions !== undefined) out.extensions = c.extensions;
   if (c.response === undefined) out.noResponse = true;
-  else if (c.response.bodyTruncated === true) out.responseBodyTruncated = true;
+  else if (c.response.bodyTruncated !== undefined) {
+    out.responseBodyTruncated = c.response.bodyTruncated;
+  }
   return out;
 }
 

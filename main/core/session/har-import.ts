@@ -193,7 +193,9 @@ class Importer {
     }
     if (tc.noResponse !== true) {
       const response = responseInfo(har, true);
-      if (tc.responseBodyTruncated === true) response.bodyTruncated = true;
+      if (tc.responseBodyTruncated !== undefined) {
+        response.bodyTruncated = tc.responseBodyTruncated;
+      }
       connection.response = response;
     }
     copyDefined(connection, tc, [

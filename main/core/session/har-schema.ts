@@ -55,7 +55,7 @@ export const harTelltaleConnectionSchema = connectionLineSchema
   })
   .extend({
     noResponse: z.literal(true).optional(),
-    responseBodyTruncated: z.literal(true).optional(),
+    responseBodyTruncated: z.boolean().optional(),
   });
 
 export const harTelltaleEntrySchema = entryLineSchema

@@ -79,7 +79,8 @@ export interface HarTelltaleConnection {
   extensions?: string;
   /** The connection had no HTTP response (the HAR `response` is a placeholder). */
   noResponse?: true;
-  responseBodyTruncated?: true;
+  /** `response.bodyTruncated`, when set. */
+  responseBodyTruncated?: boolean;
 }
 
 /**
