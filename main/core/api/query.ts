@@ -1,41 +1,37 @@
 import type { EntryQuery, EntryQueryResult } from '../../../shared/api.ts';
-import type { Entry } from '../../../shared/model/entry.ts';
+import type { FilterAst, FilterNode } from '../../../shared/filter/index.ts';
 import { parseFilter } from '../../../shared/filter/index.ts';
-import { compileFilter } from '../filter/compile.ts';
+import { queryEntries } from '../filter/index.ts';
 import type { SessionStore } from '../session/store.ts';
 
 /**
- * Runs an EntryQuery over the store: the structured parts (connection, kinds, direction, from)
- * narrow first, the filter language runs over full payloads on what is left.
+ * An EntryQuery as one filter: the UI's structured toggles (kinds, direction) join the typed
+ * filter text as AND-ed terms, and the filter module scans the store once over full payloads.
  */
 export function matchEntries(
   store: SessionStore,
   query: EntryQuery,
 ): EntryQueryResult | { error: string } {
-  let predicate: ((entry: Entry) => boolean) | null = null;
+  const parts: FilterNode[] = [];
   const text = query.filter?.trim() ?? '';
   if (text !== '') {
     const parsed = parseFilter(text);
     if (!parsed.ok)
-      return { error: `filter: ${parsed.error.message} (at ${parsed.error.start + 1})` };
-    const compiled = compileFilter(parsed.filter);
-    predicate = (entry) => compiled(entry, store.getConnection(entry.connectionId));
+      return { error: `filter: ${parsed.error.message} (at character ${parsed.error.start + 1})` };
+    if (parsed.filter.type !== 'all') parts.push(parsed.filter);
   }
-  const kinds = query.kinds ? new Set(query.kinds) : null;
-  const limit = query.limit ?? Infinity;
-  const fromSeq = query.fromSeq ?? 1;
-  const source = query.connectionId
-    ? store.entriesOf(query.connectionId)
-    : store.allEntries(fromSeq);
-  const seqs: number[] = [];
-  let total = 0;
-  for (const entry of source) {
-    if (entry.seq < fromSeq) continue;
-    if (kinds && !kinds.has(entry.kind)) continue;
-    if (query.direction && entry.direction !== query.direction) continue;
-    if (predicate && !predicate(entry)) continue;
-    total += 1;
-    if (seqs.length < limit) seqs.push(entry.seq);
-  }
-  return { seqs, total };
+  if (query.kinds) parts.push({ type: 'kind', kinds: query.kinds });
+  if (query.direction) parts.push({ type: 'dir', direction: query.direction });
+  const ast: FilterAst =
+    parts.length === 0
+      ? { type: 'all' }
+      : parts.length === 1
+        ? (parts[0] as FilterNode)
+        : { type: 'and', children: parts };
+  const result = queryEntries(store, ast, {
+    ...(query.connectionId !== undefined ? { connectionId: query.connectionId } : {}),
+    ...(query.fromSeq !== undefined ? { fromSeq: query.fromSeq } : {}),
+    ...(query.limit !== undefined ? { limit: query.limit } : {}),
+  });
+  return { seqs: result.seqs, total: result.total };
 }
