@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, it } from 'vitest';
 import type { Connection, ConnectionKind } from '../../../shared/model/connection.ts';
 import type { NewEntry } from '../../../shared/model/entry.ts';
 import { exportHar } from './har-export.ts';
