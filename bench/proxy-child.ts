@@ -1,0 +1,101 @@
+/**
+ * One proxy under test, in its own process so its CPU time and RSS are its own:
+ *   node bench/proxy-child.ts KIND UPSTREAM_PORT
+ * KIND: pipe | telltale | telltale-discard | http-proxy | mockttp. All run as reverse proxies to
+ * the upstream, so the same client reaches each the same way. Answers {port} once listening, and
+ * {cpu, rss, peakRss} to every 'usage' message ('reset' restarts the peak).
+ */
+import http from 'node:http';
+import net from 'node:net';
+import type { AddressInfo } from 'node:net';
+import type { Connection } from '../shared/model/connection.ts';
+import type { NewEntry } from '../shared/model/entry.ts';
+import { startProxy } from '../main/core/proxy/proxy-server.ts';
+import { SessionStore } from '../main/core/session/store.ts';
+
+const [kind = 'pipe', upstreamPortText = '0'] = process.argv.slice(2);
+const upstreamPort = Number(upstreamPortText);
+const target = `http://127.0.0.1:${upstreamPort}`;
+
+let peakRss = process.memoryUsage.rss();
+setInterval(() => {
+  peakRss = Math.max(peakRss, process.memoryUsage.rss());
+}, 10).unref();
+
+/**
+ * Decodes everything and builds every entry, then lets it go: the proxy core's own memory,
+ * without the session kept in memory (the app keeps it; the journal keeps it on disk).
+ */
+function discardingStore(): SessionStore {
+  const connections = new Map<string, Connection>();
+  const store = {
+    addConnection(c: Connection) {
+      connections.set(c.id, c);
+    },
+    updateConnection(id: string, patch: Partial<Connection>) {
+      const next = { ...(connections.get(id) as Connection), ...patch };
+      if (next.state === 'closed' || next.state === 'aborted' || next.state === 'failed')
+        connections.delete(id);
+      else connections.set(id, next);
+      return next;
+    },
+    getConnection: (id: string) => connections.get(id),
+    append: (entry: NewEntry) => ({ ...entry, seq: 0 }),
+  };
+  return store as unknown as SessionStore;
+}
+
+async function start(): Promise<number> {
+  switch (kind) {
+    case 'pipe': {
+      const server = net.createServer((client) => {
+        const upstream = net.connect(upstreamPort, '127.0.0.1');
+        client.pipe(upstream).pipe(client);
+        client.on('error', () => upstream.destroy());
+        upstream.on('error', () => client.destroy());
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      return (server.address() as AddressInfo).port;
+    }
+    case 'telltale':
+    case 'telltale-discard': {
+      const store = kind === 'telltale' ? new SessionStore() : discardingStore();
+      const proxy = await startProxy(store, { port: 0, target });
+      return proxy.port;
+    }
+    case 'http-proxy': {
+      const { default: httpProxy } = await import('http-proxy');
+      const proxy = httpProxy.createProxyServer({ target, ws: true });
+      proxy.on('error', () => undefined);
+      const server = http.createServer((req, res) => {
+        proxy.web(req, res);
+      });
+      server.on('upgrade', (req, socket, head) => {
+        proxy.ws(req, socket, head);
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      return (server.address() as AddressInfo).port;
+    }
+    case 'mockttp': {
+      const { getLocal } = await import('mockttp');
+      const server = getLocal();
+      await server.start();
+      await server.forAnyRequest().thenForwardTo(target);
+      await server.forAnyWebSocket().thenForwardTo(target);
+      return server.port;
+    }
+    default:
+      throw new Error(`unknown proxy kind ${kind}`);
+  }
+}
+
+const port = await start();
+process.on('message', (message) => {
+  if (message === 'reset') peakRss = process.memoryUsage.rss();
+  if (message === 'usage' || message === 'reset') {
+    peakRss = Math.max(peakRss, process.memoryUsage.rss());
+    process.send?.({ cpu: process.cpuUsage(), rss: process.memoryUsage.rss(), peakRss });
+  }
+});
+process.on('disconnect', () => process.exit(0));
+process.send?.({ port });
