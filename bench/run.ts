@@ -6,12 +6,14 @@ import { main as wsDecode } from './ws-decode.bench.ts';
 import { main as sseDecode } from './sse-decode.bench.ts';
 import { main as store } from './store.bench.ts';
 import { main as filter } from './filter.bench.ts';
+import { main as session } from './session.bench.ts';
 
 const benches: [string, () => Promise<void>][] = [
   ['WebSocket frame decoding (Telltale WsFrameDecoder vs ws Receiver)', wsDecode],
   ['SSE decoding (Telltale SseDecoder vs eventsource-parser)', sseDecode],
   ['Session store (1,000,000 entries)', store],
   ['Filter evaluation over 1,000,000 entries', filter],
+  ['Sessions: journal, open and export (1,000,000 entries)', session],
 ];
 
 console.log(`node ${process.version}, ${process.platform}/${process.arch}`);

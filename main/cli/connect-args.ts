@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { HeaderList } from '../../shared/model/connection.ts';
+import { checkSavePath } from './save-option.ts';
 import { UsageError } from './usage.ts';
 
 export type Outgoing = { kind: 'text'; text: string } | { kind: 'binary'; data: Uint8Array };
@@ -18,6 +19,8 @@ export interface ConnectArgs {
   reconnect: boolean;
   insecure: boolean;
   save: string | undefined;
+  /** Redact a .har save (Authorization, cookies…); journals are never redacted. */
+  redact: boolean;
 }
 
 /** Parses `telltale connect` arguments; every mistake is a UsageError saying which one. */
@@ -43,6 +46,7 @@ export function parseConnectArgs(argv: string[]): ConnectArgs {
         reconnect: { type: 'boolean', default: true },
         insecure: { type: 'boolean' },
         save: { type: 'string' },
+        redact: { type: 'boolean', default: true },
       },
     });
   } catch (error) {
@@ -102,12 +106,7 @@ export function parseConnectArgs(argv: string[]): ConnectArgs {
   }
 
   const save = values.save;
-  if (save !== undefined && !save.toLowerCase().endsWith('.ndjson')) {
-    throw new UsageError(
-      `--save ${save}: only .ndjson files are written by connect so far`,
-      'use a file name ending in .ndjson',
-    );
-  }
+  if (save !== undefined) checkSavePath(save);
 
   return {
     url: url.toString(),
@@ -123,6 +122,7 @@ export function parseConnectArgs(argv: string[]): ConnectArgs {
     reconnect: values.reconnect,
     insecure: values.insecure ?? false,
     save,
+    redact: values.redact,
   };
 }
 

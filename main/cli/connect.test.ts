@@ -189,8 +189,45 @@ describe('telltale connect', () => {
     });
   });
 
+  it('saves a redacted HAR with --save FILE.har, and exports the journal both ways', async () => {
+    const url = await wsServer((socket) => {
+      socket.send('hello har', () => {
+        socket.close(1000, 'done');
+      });
+    });
+    const dir = await mkdtemp(join(tmpdir(), 'telltale-'));
+    const har = join(dir, 'run.har');
+    const journal = join(dir, 'run.ndjson');
+    const secret = ['-H', 'Authorization: Bearer s3cret'];
+    expect((await telltale(['connect', url, ...secret, '--save', har]).result).code).toBe(0);
+    expect((await telltale(['connect', url, ...secret, '--save', journal]).result).code).toBe(0);
+    const saved = await readFile(har, 'utf8');
+    expect(saved).not.toContain('s3cret');
+    const log = (
+      JSON.parse(saved) as {
+        log: { entries: { _resourceType: string; _webSocketMessages: { data: string }[] }[] };
+      }
+    ).log;
+    expect(log.entries[0]?._resourceType).toBe('websocket');
+    expect(log.entries[0]?._webSocketMessages.map((m) => m.data)).toContain('hello har');
+    // The journal keeps everything; an export for sharing redacts unless told not to.
+    expect(await readFile(journal, 'utf8')).toContain('s3cret');
+    const exported = join(dir, 'shared.har');
+    const run = await telltale(['export', journal, '--to', exported]).result;
+    expect(run.code).toBe(0);
+    expect(await readFile(exported, 'utf8')).not.toContain('s3cret');
+    const kept = join(dir, 'kept.ndjson');
+    expect((await telltale(['export', exported, '--to', kept, '--no-redact']).result).code).toBe(0);
+    expect(await readFile(kept, 'utf8')).toContain('hello har');
+    const bad = await telltale(['export', join(dir, 'missing.ndjson'), '--to', join(dir, 'x.har')])
+      .result;
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^telltale: /);
+  });
+
   it('exits 2 with one clear line on a usage error', async () => {
     for (const args of [
+      ['connect', 'ws://x/', '--save', 'run.txt'],
       ['connect'],
       ['connect', 'not a url'],
       ['connect', 'ftp://x/'],

@@ -4,8 +4,8 @@ import { openWsConnection } from '../core/connect/ws-client.ts';
 import type { WsOutcome } from '../core/connect/ws-client.ts';
 import { serializeConnection, serializeEntry } from '../core/session/ndjson.ts';
 import { SessionStore } from '../core/session/store.ts';
-import { NdjsonSessionWriter } from '../core/session/ndjson-writer.ts';
 import { parseConnectArgs } from './connect-args.ts';
+import { openCliSaveTarget } from './save-option.ts';
 import type { ConnectArgs } from './connect-args.ts';
 import { stopSignal } from './stop-signal.ts';
 import { writeStdout, flushStdout } from './stdout.ts';
@@ -18,7 +18,7 @@ import { writeStdout, flushStdout } from './stdout.ts';
 export async function runConnect(argv: string[]): Promise<number> {
   const args = parseConnectArgs(argv);
   const store = new SessionStore();
-  const writer = args.save ? openSaveFile(args.save, store) : null;
+  const writer = args.save ? await openCliSaveTarget(args.save, store, args.redact) : null;
   // A new connection's line comes before its entries; a changed one (closed, say) after the
   // entries of the same batch, so the output reads in the order things happened.
   const printed = new Set<string>();
@@ -161,19 +161,5 @@ function describeSseOutcome(outcome: SseOutcome): number {
     case 'failed':
       process.stderr.write(`telltale: ${outcome.error}\n`);
       return 1;
-  }
-}
-
-/** The save file is opened before connecting, so a bad path fails at once and loses nothing. */
-function openSaveFile(path: string, store: SessionStore): NdjsonSessionWriter {
-  try {
-    return new NdjsonSessionWriter(path, {
-      store,
-      onError(error) {
-        process.stderr.write(`telltale: writing ${path} failed: ${error.message}\n`);
-      },
-    });
-  } catch (error) {
-    throw new Error(`cannot write ${path}: ${(error as Error).message}`, { cause: error });
   }
 }

@@ -5,6 +5,7 @@
  */
 import { runConnect } from './connect.ts';
 import { runServe } from './serve.ts';
+import { runExport } from './export.ts';
 import { UsageError, usage } from './usage.ts';
 
 async function main(argv: string[]): Promise<number> {
@@ -14,6 +15,8 @@ async function main(argv: string[]): Promise<number> {
       return runConnect(rest);
     case 'serve':
       return runServe(rest);
+    case 'export':
+      return runExport(rest);
     case undefined:
     case '-h':
     case '--help':

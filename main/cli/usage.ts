@@ -22,6 +22,9 @@ serve options:
   --host ADDRESS               listen address (default 127.0.0.1; others get a warning)
   --open                       open the UI in the default browser
 
+  telltale export IN --to OUT       convert a session between .ndjson and .har (redacted unless
+                                    --no-redact; --redact-header NAME, --redact-query NAME add more)
+
 connect options:
   -H, --header 'Name: value'   add a request header (repeatable)
   --protocol P                 offer a WebSocket subprotocol (repeatable)
@@ -35,7 +38,9 @@ connect options:
   --no-deflate                 do not offer permessage-deflate (offered by default)
   --no-reconnect               do not reconnect when an SSE stream ends
   --insecure                   accept invalid or self-signed TLS certificates
-  --save FILE.ndjson           write the session as it is captured (Telltale NDJSON)
+  --save FILE                  FILE.ndjson: the session written as it is captured (lossless);
+                               FILE.har: written when connect ends, redacted (see --no-redact)
+  --no-redact                  keep Authorization, cookies… in a .har save
 
 Exit status: 0 done, 1 connection/HTTP/TLS/I-O failure, 2 usage error.
 Output lines are documented in docs/session-format.md.
