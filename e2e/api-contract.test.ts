@@ -58,7 +58,7 @@ const transports: [string, () => Promise<Harness>][] = [
         api: local.api,
         close: async () => {
           local.close();
-          await service.closeAll();
+          await service.shutdown();
         },
       });
     },
@@ -74,7 +74,7 @@ const transports: [string, () => Promise<Harness>][] = [
         api: client.api,
         close: async () => {
           client.close();
-          await service.closeAll();
+          await service.shutdown();
           await server.close();
         },
       };
@@ -206,6 +206,48 @@ describe.each(transports)('InspectorApi over the %s', (_name, make) => {
     });
     await waitFor(() => seen.length === 1);
     off();
+  });
+
+  it('exports the session as HAR and NDJSON, redacted, and imports it back', async () => {
+    const opened = await harness.api.openConnection({
+      url: echoUrl,
+      headers: [['Authorization', 'Bearer t0ken']],
+    });
+    await harness.api.sendMessage(opened.id, { kind: 'text', text: 'keep me' });
+    await waitFor(() => rows.some((r) => r.direction === 'in' && r.kind === 'text'));
+    await harness.api.closeConnection(opened.id);
+
+    const har = await harness.api.exportSession({ format: 'har' });
+    expect(har.fileName).toMatch(/\.har$/);
+    expect(har.text).not.toContain('t0ken');
+    expect(har.text).toContain('keep me');
+    const ndjson = await harness.api.exportSession({
+      format: 'ndjson',
+      redact: false,
+      filter: 'dir:in',
+    });
+    expect(ndjson.text).toContain('t0ken');
+    const lines = ndjson.text
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string; direction?: string });
+    expect(lines.filter((l) => l.type === 'entry').every((l) => l.direction === 'in')).toBe(true);
+
+    const imported = await harness.api.importSession(har);
+    expect(imported.info.connections).toBe(1);
+    const [connection] = await harness.api.listConnections();
+    expect(connection).toMatchObject({ source: 'import', url: echoUrl });
+    const texts = await harness.api.queryEntries({ kinds: ['text'] });
+    expect(texts.total).toBe(2);
+
+    await expect(
+      harness.api.importSession({ fileName: 'junk.har', text: '{"not":"a har"' }),
+    ).rejects.toMatchObject({
+      code: 'invalid-arguments',
+    });
+    // A failed import leaves the open session as it was.
+    expect((await harness.api.sessionInfo()).connections).toBe(1);
+    expect(await harness.api.listSavedSessions()).toEqual([]);
   });
 
   it('clears the session, announcing the reset', async () => {

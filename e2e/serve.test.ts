@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { mkdtemp, readdir, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
@@ -11,8 +13,10 @@ const bin = join(import.meta.dirname, '../bin/telltale.js');
 
 describe('telltale serve', () => {
   it('prints the UI URL, serves the UI that reaches the core, and stops cleanly on SIGTERM', async () => {
+    const data = await mkdtemp(join(tmpdir(), 'telltale-data-'));
     const child = spawn(process.execPath, [bin, 'serve', '--port', '0'], {
       stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, TELLTALE_DATA_DIR: data },
     });
     const killer = setTimeout(() => child.kill('SIGKILL'), 30_000);
     let stdout = '';
@@ -68,6 +72,13 @@ describe('telltale serve', () => {
     const exit = new Promise<number | null>((resolve) => child.on('exit', resolve));
     child.kill('SIGTERM');
     expect(await exit).toBe(0);
+    // The session was journaled in the data folder as it happened, complete after the stop.
+    const journals = await readdir(join(data, 'sessions'));
+    expect(journals).toHaveLength(1);
+    const journal = await readFile(join(data, 'sessions', journals[0] ?? ''), 'utf8');
+    expect(journal.startsWith('{"type":"telltale"')).toBe(true);
+    // The peer went away first (closed in the finally above): recorded as such, not as a close.
+    expect(journal).toContain('"state":"aborted"');
     clearTimeout(killer);
   }, 40_000);
 });

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { app } from 'electron';
 import { InspectorService } from './core/service.ts';
 import { telltaleVersion } from './core/version.ts';
+import { dataDir } from './core/util/data-dir.ts';
 import { hostApi } from './app/ipc-host.ts';
 import { installMenu } from './app/menu.ts';
 import { createMainWindow } from './app/window.ts';
@@ -16,10 +17,13 @@ app.enableSandbox();
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
+  // The same data folder as the CLI: journals and the proxy's CA are shared between them.
+  const data = dataDir();
   const service = new InspectorService({
     version: telltaleVersion,
     host: 'electron',
-    settingsPath: join(app.getPath('userData'), 'settings.json'),
+    settingsPath: join(data, 'settings.json'),
+    journalDir: join(data, 'sessions'),
   });
   const windowState = new WindowState(join(app.getPath('userData'), 'window.json'));
   let current: ReturnType<typeof createMainWindow> | null = null;
@@ -60,7 +64,7 @@ if (!app.requestSingleInstanceLock()) {
     if (quitting) return;
     quitting = true;
     event.preventDefault();
-    void service.closeAll().finally(() => {
+    void service.shutdown().finally(() => {
       app.quit();
     });
   });

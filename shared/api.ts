@@ -51,6 +51,40 @@ export interface SessionInfo {
   lastSeq: number;
 }
 
+export interface SessionExportRequest {
+  format: 'har' | 'ndjson';
+  /** Redact Authorization, Cookie, Set-Cookie… (default true). */
+  redact?: boolean;
+  /** More header names and query parameters to redact. */
+  redactHeaders?: string[];
+  redactQuery?: string[];
+  /** Only these connections; all when absent. */
+  connectionIds?: string[];
+  /** Only entries matching this filter (docs/filter-language.md). */
+  filter?: string;
+}
+
+/** A session file's content, as a browser uploads or downloads it. */
+export interface SessionFileContent {
+  fileName: string;
+  text: string;
+}
+
+export interface SessionOpened {
+  info: SessionInfo;
+  /** What was skipped or estimated while reading (a torn last line, foreign HAR fields…). */
+  notes: string[];
+}
+
+/** A journal in the data folder: every session is written there as it is captured. */
+export interface SavedSession {
+  name: string;
+  size: number;
+  modified: number;
+  /** The journal of the session open now. */
+  current: boolean;
+}
+
 /** Commands: each returns a promise; arguments and results are plain JSON. */
 export interface InspectorCommands {
   /** The version of the core and which host serves it. */
@@ -64,8 +98,16 @@ export interface InspectorCommands {
   getRows(seqs: number[]): Promise<EntryRow[]>;
   getEntry(seq: number): Promise<WireEntry | null>;
   sessionInfo(): Promise<SessionInfo>;
-  /** Closes every live connection and forgets the session. */
+  /** Closes every live connection and starts a new, empty session. */
   clearSession(): Promise<void>;
+  /** The session (or a selection of it) as a HAR or NDJSON file's text. */
+  exportSession(request: SessionExportRequest): Promise<SessionFileContent>;
+  /** Replaces the session with a file's content (HAR from any tool, or Telltale NDJSON). */
+  importSession(file: SessionFileContent): Promise<SessionOpened>;
+  /** Journals kept in the data folder, newest first (empty when the host keeps none). */
+  listSavedSessions(): Promise<SavedSession[]>;
+  /** Reopens a journal from the data folder by name. */
+  openSavedSession(name: string): Promise<SessionOpened>;
   getSettings(): Promise<Settings>;
   updateSettings(patch: Partial<Settings>): Promise<Settings>;
 }
@@ -103,6 +145,10 @@ export const apiCommandNames = [
   'getEntry',
   'sessionInfo',
   'clearSession',
+  'exportSession',
+  'importSession',
+  'listSavedSessions',
+  'openSavedSession',
   'getSettings',
   'updateSettings',
 ] as const satisfies readonly CommandName[];

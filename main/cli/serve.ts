@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { InspectorService } from '../core/service.ts';
+import { dataDir } from '../core/util/data-dir.ts';
 import { telltaleVersion } from '../core/version.ts';
 import { startHeadlessServer } from '../server/server.ts';
 import { stopSignal } from './stop-signal.ts';
@@ -34,7 +35,13 @@ export async function runServe(argv: string[]): Promise<number> {
   const port = parsePort('--port', values.port);
   warnIfNotLoopback(values.host);
 
-  const service = new InspectorService({ version: telltaleVersion, host: 'server' });
+  const data = dataDir();
+  const service = new InspectorService({
+    version: telltaleVersion,
+    host: 'server',
+    settingsPath: join(data, 'settings.json'),
+    journalDir: join(data, 'sessions'),
+  });
   let server;
   try {
     server = await startHeadlessServer({ service, rendererDir, port, host: values.host });
@@ -58,7 +65,7 @@ export async function runServe(argv: string[]): Promise<number> {
       { once: true },
     );
   });
-  await service.closeAll();
+  await service.shutdown();
   await server.close();
   await flushStdout();
   return 0;

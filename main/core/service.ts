@@ -3,6 +3,10 @@
  * the Electron shell, the headless server and the tests drive this same object.
  */
 import type {
+  SavedSession,
+  SessionExportRequest,
+  SessionFileContent,
+  SessionOpened,
   EntryQuery,
   EntryQueryResult,
   InspectorApi,
@@ -21,6 +25,10 @@ import type { SseClientHandle } from './connect/sse-client.ts';
 import { openWsConnection } from './connect/ws-client.ts';
 import type { WsClientHandle } from './connect/ws-client.ts';
 import { matchEntries } from './api/query.ts';
+import { exportSessionText, importSessionText } from './api/session-transfer.ts';
+import { JournalFolder } from './journal-folder.ts';
+import { NdjsonSessionWriter } from './session/ndjson-writer.ts';
+import { openSessionFile } from './session/session-file.ts';
 import { SessionStore } from './session/store.ts';
 import { SettingsFile } from './settings-file.ts';
 
@@ -31,6 +39,8 @@ export interface InspectorServiceOptions {
   settingsPath?: string;
   /** Change-feed batching (ms); the store coalesces about a frame's worth. */
   batchIntervalMs?: number;
+  /** Journal every session into this folder as it is captured (the app's data folder). */
+  journalDir?: string;
 }
 
 type LiveHandle = { kind: 'ws'; handle: WsClientHandle } | { kind: 'sse'; handle: SseClientHandle };
@@ -40,13 +50,16 @@ export class InspectorService implements InspectorApi {
   readonly #events = new EventHub();
   readonly #live = new Map<string, LiveHandle>();
   readonly #settings: SettingsFile;
+  readonly #journals: JournalFolder | undefined;
   #store!: SessionStore;
   #unsubscribeStore: (() => void) | undefined;
+  #journal: NdjsonSessionWriter | undefined;
 
   constructor(options: InspectorServiceOptions) {
     this.#options = options;
     this.#settings = new SettingsFile(options.settingsPath);
-    this.#attachStore(new SessionStore({ batchIntervalMs: options.batchIntervalMs ?? 16 }));
+    this.#journals = options.journalDir ? new JournalFolder(options.journalDir) : undefined;
+    this.#attachStore(this.#newStore());
   }
 
   /** The store behind the session (hosts use it for journals and shutdown flushes). */
@@ -54,9 +67,22 @@ export class InspectorService implements InspectorApi {
     return this.#store;
   }
 
+  #newStore(): SessionStore {
+    return new SessionStore({ batchIntervalMs: this.#options.batchIntervalMs ?? 16 });
+  }
+
+  /** Makes `store` the session: events follow it, and a new journal records it from its start. */
   #attachStore(store: SessionStore): void {
     this.#unsubscribeStore?.();
     this.#store = store;
+    if (this.#journals) {
+      this.#journal = new NdjsonSessionWriter(this.#journals.newJournalPath(), {
+        store,
+        onError: (error) => {
+          console.error(`telltale: the session journal stopped: ${error.message}`);
+        },
+      });
+    }
     this.#unsubscribeStore = store.subscribe((batch) => {
       if (batch.connections.length > 0) this.#events.emit('connections', [...batch.connections]);
       if (batch.entries.length > 0) this.#events.emit('entries', batch.entries.map(toRow));
@@ -189,10 +215,43 @@ export class InspectorService implements InspectorApi {
   }
 
   async clearSession(): Promise<void> {
+    await this.#replaceStore(this.#newStore());
+  }
+
+  exportSession(request: SessionExportRequest): Promise<SessionFileContent> {
+    this.#store.flush();
+    return exportSessionText(this.#store, request);
+  }
+
+  async importSession(file: SessionFileContent): Promise<SessionOpened> {
+    const opened = await importSessionText(file);
+    await this.#replaceStore(opened.store);
+    return { info: this.#info(), notes: opened.notes.map((note) => note.message) };
+  }
+
+  async listSavedSessions(): Promise<SavedSession[]> {
+    return this.#journals ? this.#journals.list(this.#journal?.path) : [];
+  }
+
+  async openSavedSession(name: string): Promise<SessionOpened> {
+    if (!this.#journals) throw new ApiError('not-found', 'this host keeps no journals');
+    let opened;
+    try {
+      opened = await openSessionFile(this.#journals.pathOf(name), { markImported: false });
+    } catch (error) {
+      throw new ApiError('not-found', `cannot open ${name}: ${(error as Error).message}`);
+    }
+    await this.#replaceStore(opened.store);
+    return { info: this.#info(), notes: opened.notes.map((note) => note.message) };
+  }
+
+  /** Ends the current session (connections closed, journal complete) and starts `store`. */
+  async #replaceStore(store: SessionStore): Promise<void> {
     await this.closeAll();
     this.#store.flush();
+    await this.#journal?.close();
     this.#store.dispose();
-    this.#attachStore(new SessionStore({ batchIntervalMs: this.#options.batchIntervalMs ?? 16 }));
+    this.#attachStore(store);
     this.#events.emit('sessionReset', this.#info());
   }
 
@@ -226,7 +285,13 @@ export class InspectorService implements InspectorApi {
 
   // ---- lifecycle -----------------------------------------------------------------------------
 
-  /** Closes every live connection cleanly (quit, clear, server shutdown). */
+  /** Closes every connection and completes the journal (quit, server shutdown). */
+  async shutdown(): Promise<void> {
+    await this.closeAll();
+    await this.#journal?.close();
+  }
+
+  /** Closes every live connection cleanly. */
   async closeAll(): Promise<void> {
     await Promise.all(
       [...this.#live.values()].map((live) =>

@@ -61,6 +61,29 @@ const query = z.strictObject({
   limit: z.number().int().min(1).max(10_000_000).optional(),
 });
 
+const sessionExport = z.strictObject({
+  format: z.enum(['har', 'ndjson']),
+  redact: z.boolean().optional(),
+  redactHeaders: z.array(shortText.min(1)).max(256).optional(),
+  redactQuery: z.array(shortText.min(1)).max(256).optional(),
+  connectionIds: z.array(connectionId).max(100_000).optional(),
+  filter: z
+    .string()
+    .max(64 * 1024)
+    .optional(),
+});
+
+const sessionFile = z.strictObject({
+  fileName: z.string().min(1).max(1024),
+  text: z.string().max(16 * MiB),
+});
+
+/** A journal's file name: no paths, so a client can only name files Telltale wrote. */
+const journalName = z
+  .string()
+  .regex(/^[\w.-]{1,200}\.ndjson$/)
+  .refine((name) => !name.startsWith('.'));
+
 const settingsPatch = z.strictObject({
   theme: z.enum(['system', 'light', 'dark']).optional(),
   timeDisplay: z.enum(['absolute', 'relative']).optional(),
@@ -81,6 +104,10 @@ export const commandArgs = {
   getEntry: z.tuple([seq]),
   sessionInfo: z.tuple([]),
   clearSession: z.tuple([]),
+  exportSession: z.tuple([sessionExport]),
+  importSession: z.tuple([sessionFile]),
+  listSavedSessions: z.tuple([]),
+  openSavedSession: z.tuple([journalName]),
   getSettings: z.tuple([]),
   updateSettings: z.tuple([settingsPatch]),
 } as const satisfies Record<CommandName, z.ZodType>;
