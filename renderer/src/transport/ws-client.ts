@@ -2,8 +2,8 @@
  * The InspectorApi over the headless server's WebSocket, built from the contract's name lists so
  * it cannot drift from the Electron preload. Runs in browsers and in Node 24 (global WebSocket).
  */
-import type { ApiErrorShape, CommandName, EventName, InspectorApi } from '../../../shared/api.ts';
-import { apiCommandNames, apiEventNames, listenerMethodOf } from '../../../shared/api.ts';
+import type { ApiErrorShape, EventName, InspectorApi } from '../../../shared/api.ts';
+import { buildInspectorApi } from '../../../shared/api-client.ts';
 
 export class ApiCallError extends Error {
   readonly code: ApiErrorShape['code'];
@@ -29,7 +29,6 @@ export interface WsApi {
 export function connectWsApi(url: string): WsApi {
   const socket = new WebSocket(url);
   const pending = new Map<number, Pending>();
-  const listeners = new Map<EventName, Set<(payload: unknown) => void>>();
   let nextId = 1;
 
   const ready = new Promise<void>((resolve, reject) => {
@@ -56,7 +55,7 @@ export function connectWsApi(url: string): WsApi {
       if (message.ok) call.resolve(message.value);
       else call.reject(new ApiCallError(message.error));
     } else if (message.type === 'event') {
-      for (const listener of listeners.get(message.event) ?? []) listener(message.payload);
+      dispatch(message.event, message.payload);
     }
   });
   socket.addEventListener('close', () => {
@@ -65,7 +64,7 @@ export function connectWsApi(url: string): WsApi {
     pending.clear();
   });
 
-  const call = async (command: CommandName, args: unknown[]): Promise<unknown> => {
+  const { api, dispatch } = buildInspectorApi(async (command, args) => {
     await ready;
     if (socket.readyState !== WebSocket.OPEN)
       throw new Error('the connection to Telltale is closed');
@@ -74,27 +73,10 @@ export function connectWsApi(url: string): WsApi {
       pending.set(id, { resolve, reject });
       socket.send(JSON.stringify({ type: 'call', id, command, args }));
     });
-  };
+  });
 
-  const api: Record<string, unknown> = {};
-  for (const command of apiCommandNames) {
-    api[command] = (...args: unknown[]) => call(command, args);
-  }
-  for (const event of apiEventNames) {
-    api[listenerMethodOf(event)] = (listener: (payload: unknown) => void) => {
-      let set = listeners.get(event);
-      if (!set) {
-        set = new Set();
-        listeners.set(event, set);
-      }
-      set.add(listener);
-      return () => {
-        set.delete(listener);
-      };
-    };
-  }
   return {
-    api: Object.freeze(api) as unknown as InspectorApi,
+    api,
     ready,
     close() {
       socket.close();
