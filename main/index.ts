@@ -1,71 +1,152 @@
 /**
- * Electron entry: lifecycle and the window only. Everything that captures, decodes or stores
- * lives in main/core and runs under plain Node too (CLI, headless server, tests).
+ * Electron entry: lifecycle, the window, menus and OS integration only. Everything that
+ * captures, decodes or stores lives in main/core and runs under plain Node too (CLI, headless
+ * server, tests).
  */
 import { join } from 'node:path';
-import { app } from 'electron';
+import { app, dialog } from 'electron';
 import { InspectorService } from './core/service.ts';
-import { telltaleVersion } from './core/version.ts';
 import { dataDir } from './core/util/data-dir.ts';
+import { telltaleVersion } from './core/version.ts';
+import {
+  hostDesktopApi,
+  openSessionPath,
+  openSessionWithDialog,
+  saveSessionWithDialog,
+  sendMenuCommand,
+} from './app/desktop-host.ts';
 import { hostApi } from './app/ipc-host.ts';
 import { installMenu } from './app/menu.ts';
+import { RecentFiles } from './app/recent-files.ts';
+import { sessionFilesIn } from './app/session-files.ts';
 import { createMainWindow } from './app/window.ts';
+import type { MainWindow } from './app/window.ts';
 import { WindowState } from './app/window-state.ts';
 
 app.enableSandbox();
 
+// Files the OS asks us to open before the window exists (macOS sends them early).
+const pendingFiles: string[] = sessionFilesIn(process.argv);
+app.on('open-file', (event, path) => {
+  event.preventDefault();
+  pendingFiles.push(path);
+  void openPending();
+});
+
 if (!app.requestSingleInstanceLock()) {
   app.quit();
-} else {
-  // The same data folder as the CLI: journals and the proxy's CA are shared between them.
-  const data = dataDir();
-  const service = new InspectorService({
-    version: telltaleVersion,
-    host: 'electron',
-    settingsPath: join(data, 'settings.json'),
-    journalDir: join(data, 'sessions'),
-  });
-  const windowState = new WindowState(join(app.getPath('userData'), 'window.json'));
-  let current: ReturnType<typeof createMainWindow> | null = null;
-  let unhost: (() => void) | null = null;
+}
 
-  const open = (): void => {
-    current = createMainWindow(windowState.load());
-    windowState.track(current.win);
-    unhost = hostApi(service, current.win, current.isTrustedUrl);
-    current.win.on('closed', () => {
-      unhost?.();
-      unhost = null;
-      current = null;
-    });
+// The same data folder as the CLI: journals, settings and the proxy's CA are shared.
+const data = dataDir();
+const service = new InspectorService({
+  version: telltaleVersion,
+  host: 'electron',
+  settingsPath: join(data, 'settings.json'),
+  journalDir: join(data, 'sessions'),
+});
+const windowState = new WindowState(join(data, 'window.json'));
+const recent = new RecentFiles(join(data, 'recent.json'));
+let current: MainWindow | null = null;
+let unhost: (() => void) | null = null;
+
+async function openPending(): Promise<void> {
+  if (!current || !app.isReady()) return;
+  for (const path of pendingFiles.splice(0)) await openFile(path);
+}
+
+async function openFile(path: string): Promise<void> {
+  try {
+    await openSessionPath(service, path);
+    recent.add(path);
+    refreshMenu();
+  } catch (error) {
+    dialog.showErrorBox('Cannot open the session', `${path}\n\n${(error as Error).message}`);
+  }
+}
+
+function refreshMenu(): void {
+  installMenu(
+    {
+      newConnection: () => {
+        if (current) sendMenuCommand(current.win, 'new-connection');
+      },
+      openSession: () => {
+        if (!current) return;
+        void openSessionWithDialog(service, current.win).catch((error: unknown) => {
+          dialog.showErrorBox('Cannot open the session', (error as Error).message);
+        });
+      },
+      exportSession: (format) => {
+        if (!current) return;
+        void saveSessionWithDialog(service, current.win, { format }).catch((error: unknown) => {
+          dialog.showErrorBox('Cannot export the session', (error as Error).message);
+        });
+      },
+      clearSession: () => {
+        void service.clearSession();
+      },
+      openRecent: (path) => {
+        void openFile(path);
+      },
+      showShortcuts: () => {
+        if (current) sendMenuCommand(current.win, 'show-shortcuts');
+      },
+      setTheme: (theme) => {
+        void service.updateSettings({ theme });
+      },
+    },
+    recent.list(),
+  );
+}
+
+function openWindow(): void {
+  const opened = createMainWindow(windowState.load());
+  current = opened;
+  windowState.track(opened.win);
+  const unhostApi = hostApi(service, opened.win, opened.isTrustedUrl);
+  const unhostDesktop = hostDesktopApi(service, opened.win, opened.isTrustedUrl);
+  unhost = () => {
+    unhostApi();
+    unhostDesktop();
   };
-
-  app.on('second-instance', () => {
-    if (!current) return;
-    if (current.win.isMinimized()) current.win.restore();
-    current.win.focus();
+  opened.win.on('closed', () => {
+    unhost?.();
+    unhost = null;
+    current = null;
   });
-
-  void app.whenReady().then(() => {
-    installMenu();
-    open();
-    app.on('activate', () => {
-      if (!current) open();
-    });
-  });
-
-  app.on('window-all-closed', () => {
-    if (process.platform !== 'darwin') app.quit();
-  });
-
-  // Connections close cleanly (close frames sent, journals flushed) before the process goes.
-  let quitting = false;
-  app.on('before-quit', (event) => {
-    if (quitting) return;
-    quitting = true;
-    event.preventDefault();
-    void service.shutdown().finally(() => {
-      app.quit();
-    });
+  opened.win.webContents.once('did-finish-load', () => {
+    void openPending();
   });
 }
+
+app.on('second-instance', (_event, argv) => {
+  pendingFiles.push(...sessionFilesIn(argv));
+  if (!current) return;
+  if (current.win.isMinimized()) current.win.restore();
+  current.win.focus();
+  void openPending();
+});
+
+void app.whenReady().then(() => {
+  refreshMenu();
+  openWindow();
+  app.on('activate', () => {
+    if (!current) openWindow();
+  });
+});
+
+app.on('window-all-closed', () => {
+  if (process.platform !== 'darwin') app.quit();
+});
+
+// Connections close cleanly (close frames sent, the journal completed) before the process goes.
+let quitting = false;
+app.on('before-quit', (event) => {
+  if (quitting) return;
+  quitting = true;
+  event.preventDefault();
+  void service.shutdown().finally(() => {
+    app.quit();
+  });
+});

@@ -2,7 +2,13 @@ import { MessageChannel } from 'node:worker_threads';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { apiCommandNames, apiEventNames, listenerMethodOf } from '../shared/api.ts';
 import type { InspectorApi } from '../shared/api.ts';
-import { commandChannel, eventPortChannel } from '../shared/ipc.ts';
+import { desktopCommandNames } from '../shared/desktop-api.ts';
+import {
+  commandChannel,
+  desktopChannel,
+  eventPortChannel,
+  menuCommandChannel,
+} from '../shared/ipc.ts';
 
 // A minimal stand-in for electron's contextBridge and ipcRenderer (the real module cannot load
 // under Node): it records what the preload exposes and answers invokes like ipc-host does.
@@ -41,7 +47,10 @@ beforeAll(async () => {
 
 describe('preload', () => {
   it('exposes exactly the contract, frozen, and nothing else', () => {
-    expect([...exposed.keys()]).toEqual(['telltale']);
+    expect([...exposed.keys()]).toEqual(['telltale', 'telltaleDesktop']);
+    const desktop = exposed.get('telltaleDesktop') as Record<string, unknown>;
+    expect(Object.isFrozen(desktop)).toBe(true);
+    expect(Object.keys(desktop).sort()).toEqual([...desktopCommandNames, 'onMenuCommand'].sort());
     expect(Object.isFrozen(api)).toBe(true);
     const expected = [...apiCommandNames, ...apiEventNames.map(listenerMethodOf)].sort();
     expect(Object.keys(api).sort()).toEqual(expected);
@@ -59,6 +68,31 @@ describe('preload', () => {
       message: 'getEntry: bad seq',
       code: 'invalid-arguments',
     });
+  });
+
+  it('routes native-dialog calls and menu commands', async () => {
+    const desktop = exposed.get('telltaleDesktop') as import('../shared/desktop-api.ts').DesktopApi;
+    await desktop.saveSessionDialog({ format: 'har' });
+    expect(invoked.at(-1)).toEqual({
+      channel: desktopChannel('saveSessionDialog'),
+      args: [{ format: 'har' }],
+    });
+    const commands: string[] = [];
+    const off = desktop.onMenuCommand((command) => commands.push(command));
+    (
+      rendererHandlers.get(menuCommandChannel) as unknown as (
+        event: unknown,
+        command: string,
+      ) => void
+    )({}, 'new-connection');
+    off();
+    (
+      rendererHandlers.get(menuCommandChannel) as unknown as (
+        event: unknown,
+        command: string,
+      ) => void
+    )({}, 'show-shortcuts');
+    expect(commands).toEqual(['new-connection']);
   });
 
   it('delivers event batches from the MessagePort main hands over', async () => {

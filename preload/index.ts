@@ -6,7 +6,13 @@
 import { contextBridge, ipcRenderer } from 'electron';
 import type { ApiErrorShape, EventName } from '../shared/api.ts';
 import { buildInspectorApi } from '../shared/api-client.ts';
-import { commandChannel, eventPortChannel } from '../shared/ipc.ts';
+import type { DesktopApi, MenuCommand, desktopCommandNames } from '../shared/desktop-api.ts';
+import {
+  commandChannel,
+  desktopChannel,
+  eventPortChannel,
+  menuCommandChannel,
+} from '../shared/ipc.ts';
 
 type Envelope = { ok: true; value: unknown } | { ok: false; error: ApiErrorShape };
 
@@ -30,3 +36,31 @@ ipcRenderer.on(eventPortChannel, (event) => {
 });
 
 contextBridge.exposeInMainWorld('telltale', api);
+
+// The desktop-only extras: native dialogs (main shows them and opens the file; no path crosses)
+// and menu items that the UI carries out.
+const menuListeners = new Set<(command: MenuCommand) => void>();
+ipcRenderer.on(menuCommandChannel, (_event, command: MenuCommand) => {
+  for (const listener of [...menuListeners]) listener(command);
+});
+const invokeDesktop = async (
+  command: (typeof desktopCommandNames)[number],
+  ...args: unknown[]
+): Promise<unknown> => {
+  const reply = (await ipcRenderer.invoke(desktopChannel(command), ...args)) as Envelope;
+  if (reply.ok) return reply.value;
+  throw Object.assign(new Error(reply.error.message), { code: reply.error.code });
+};
+const desktop: DesktopApi = {
+  openSessionDialog: () =>
+    invokeDesktop('openSessionDialog') as ReturnType<DesktopApi['openSessionDialog']>,
+  saveSessionDialog: (request) =>
+    invokeDesktop('saveSessionDialog', request) as ReturnType<DesktopApi['saveSessionDialog']>,
+  onMenuCommand: (listener) => {
+    menuListeners.add(listener);
+    return () => {
+      menuListeners.delete(listener);
+    };
+  },
+};
+contextBridge.exposeInMainWorld('telltaleDesktop', Object.freeze(desktop));

@@ -25,10 +25,10 @@ import type { SseClientHandle } from './connect/sse-client.ts';
 import { openWsConnection } from './connect/ws-client.ts';
 import type { WsClientHandle } from './connect/ws-client.ts';
 import { matchEntries } from './api/query.ts';
-import { exportSessionText, importSessionText } from './api/session-transfer.ts';
+import { exportOptions, exportSessionText, importSessionText } from './api/session-transfer.ts';
 import { JournalFolder } from './journal-folder.ts';
 import { NdjsonSessionWriter } from './session/ndjson-writer.ts';
-import { openSessionFile } from './session/session-file.ts';
+import { openSessionFile, saveSessionFile } from './session/session-file.ts';
 import { SessionStore } from './session/store.ts';
 import { SettingsFile } from './settings-file.ts';
 
@@ -243,6 +243,22 @@ export class InspectorService implements InspectorApi {
     }
     await this.#replaceStore(opened.store);
     return { info: this.#info(), notes: opened.notes.map((note) => note.message) };
+  }
+
+  /**
+   * Host-only (never reachable from a renderer, which sends no paths): opens a session file the
+   * user picked in a native dialog or opened from the OS.
+   */
+  async openSessionPath(path: string): Promise<SessionOpened> {
+    const opened = await openSessionFile(path);
+    await this.#replaceStore(opened.store);
+    return { info: this.#info(), notes: opened.notes.map((note) => note.message) };
+  }
+
+  /** Host-only: writes the session to a path the user picked in a native Save dialog. */
+  async saveSessionPath(path: string, request: SessionExportRequest): Promise<void> {
+    this.#store.flush();
+    await saveSessionFile(path, this.#store, exportOptions(request));
   }
 
   /** Ends the current session (connections closed, journal complete) and starts `store`. */

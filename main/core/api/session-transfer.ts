@@ -6,7 +6,7 @@ import { parseFilter } from '../../../shared/filter/index.ts';
 import { compileFilter } from '../filter/index.ts';
 import type { EntryPredicate } from '../filter/compile.ts';
 import { openSessionFile, saveSessionFile } from '../session/session-file.ts';
-import type { OpenedSession } from '../session/session-file.ts';
+import type { OpenedSession, SaveSessionOptions } from '../session/session-file.ts';
 import type { SessionStore } from '../session/store.ts';
 import { ApiError } from './api-error.ts';
 
@@ -14,33 +14,40 @@ import { ApiError } from './api-error.ts';
  * Session files as text, for a UI that uploads and downloads them (a browser has no paths).
  * Both directions go through the same file code the CLI uses, by way of a private temp folder.
  */
-export async function exportSessionText(
-  store: SessionStore,
-  request: SessionExportRequest,
-): Promise<SessionFileContent> {
+/** Export options for the session file code from an API request (filter compiled, redaction). */
+export function exportOptions(request: SessionExportRequest): SaveSessionOptions {
   let entryFilter: EntryPredicate | undefined;
   if (request.filter?.trim()) {
     const parsed = parseFilter(request.filter);
-    if (!parsed.ok)
+    if (!parsed.ok) {
       throw new ApiError(
         'invalid-arguments',
         `filter: ${parsed.error.message} (at character ${parsed.error.start + 1})`,
       );
+    }
     entryFilter = compileFilter(parsed.filter);
   }
+  return {
+    redact:
+      request.redact === false
+        ? false
+        : { headers: request.redactHeaders ?? [], queryParams: request.redactQuery ?? [] },
+    selection: {
+      ...(request.connectionIds ? { connectionIds: request.connectionIds } : {}),
+      ...(entryFilter ? { entryFilter } : {}),
+    },
+  };
+}
+
+export async function exportSessionText(
+  store: SessionStore,
+  request: SessionExportRequest,
+): Promise<SessionFileContent> {
+  const options = exportOptions(request);
   const fileName = `telltale-session-${new Date().toISOString().slice(0, 19).replace(/:/g, '-')}.${request.format}`;
   return withTempDir(async (dir) => {
     const path = join(dir, fileName);
-    await saveSessionFile(path, store, {
-      redact:
-        request.redact === false
-          ? false
-          : { headers: request.redactHeaders ?? [], queryParams: request.redactQuery ?? [] },
-      selection: {
-        ...(request.connectionIds ? { connectionIds: request.connectionIds } : {}),
-        ...(entryFilter ? { entryFilter } : {}),
-      },
-    });
+    await saveSessionFile(path, store, options);
     return { fileName, text: await readFile(path, 'utf8') };
   });
 }
