@@ -1,56 +1,60 @@
 import { useEffect, useState } from 'react';
-import type { InspectorApi } from '../../shared/api.ts';
 import { connectApi } from './transport/index.ts';
+import { TimelineDataContext } from './app/data-context.ts';
+import { Layout } from './app/Layout.tsx';
+import type { CoreStatus } from './app/StatusBar.tsx';
+import { errorMessage } from './components/format.ts';
+import { TimelineData } from './timeline/timeline-data.ts';
+import type { InspectorApi } from '../../shared/api.ts';
+import './styles/app.css';
 
-type Status =
-  | { state: 'connecting' }
-  | { state: 'ready'; version: string; host: string; connections: number }
-  | { state: 'error'; message: string };
+// One connection to the core per page, even when StrictMode runs the boot effect twice.
+let apiOnce: Promise<InspectorApi> | undefined;
+function api(): Promise<InspectorApi> {
+  apiOnce ??= connectApi();
+  return apiOnce;
+}
 
-/**
- * Placeholder shell page: proves the transport chosen at boot reaches the core. The inspector
- * UI (timeline, detail, composer) is built by its own issue on top of this API.
- */
+/** Boots the inspector: finds the core, loads the session, then shows the layout. */
 export function App() {
-  const [status, setStatus] = useState<Status>({ state: 'connecting' });
+  const [status, setStatus] = useState<CoreStatus>({ state: 'connecting' });
+  const [data, setData] = useState<TimelineData | null>(null);
   useEffect(() => {
-    let api: InspectorApi | undefined;
-    let off: (() => void) | undefined;
-    const refresh = async (): Promise<void> => {
-      if (!api) return;
-      const [hello, connections] = await Promise.all([api.hello(), api.listConnections()]);
-      setStatus({
-        state: 'ready',
-        version: hello.version,
-        host: hello.host,
-        connections: connections.length,
-      });
-    };
-    connectApi()
-      .then(async (connected) => {
-        api = connected;
-        off = api.onConnections(() => void refresh());
-        await refresh();
+    const boot = { cancelled: false };
+    let started: TimelineData | null = null;
+    api()
+      .then(async (api) => {
+        const hello = await api.hello();
+        if (boot.cancelled) return;
+        started = new TimelineData(api);
+        setData(started);
+        await started.start();
+        setStatus({ state: 'ready', version: hello.version, host: hello.host });
       })
       .catch((error: unknown) => {
-        setStatus({
-          state: 'error',
-          message: error instanceof Error ? error.message : String(error),
-        });
+        if (!boot.cancelled) setStatus({ state: 'error', message: errorMessage(error) });
       });
-    return () => off?.();
+    return () => {
+      boot.cancelled = true;
+      started?.stop();
+    };
   }, []);
 
+  if (!data) {
+    return (
+      <div className="app boot">
+        <h1 className="brand">Telltale</h1>
+        <p role="status">
+          {status.state === 'error'
+            ? `Cannot reach the Telltale core: ${status.message}`
+            : 'Connecting to the Telltale core…'}
+        </p>
+      </div>
+    );
+  }
   return (
-    <main style={{ fontFamily: 'system-ui, sans-serif', padding: 24 }}>
-      <h1>Telltale</h1>
-      <p>WebSocket and Server-Sent Events inspector. The timeline arrives with the UI issue.</p>
-      <p role="status">
-        {status.state === 'connecting' && 'Connecting to the Telltale core…'}
-        {status.state === 'ready' &&
-          `Connected to Telltale ${status.version} (${status.host}); ${status.connections} connection(s) in this session.`}
-        {status.state === 'error' && `Cannot reach the Telltale core: ${status.message}`}
-      </p>
-    </main>
+    <TimelineDataContext.Provider value={data}>
+      <Layout status={status} />
+    </TimelineDataContext.Provider>
   );
 }

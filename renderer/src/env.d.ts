@@ -1,0 +1,2 @@
+// Vite bundles CSS files imported from TypeScript into the page.'s stylesheet.
+declare module '*.css';
