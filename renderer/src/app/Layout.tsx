@@ -1,5 +1,6 @@
 import { Splitter } from '../components/Splitter.tsx';
 import { ConnectionsList } from '../features/connections/ConnectionsList.tsx';
+import { DetailPane } from '../features/inspector/DetailPane.tsx';
 import { Timeline } from '../features/timeline/Timeline.tsx';
 import { useUi } from '../stores/ui.ts';
 import { StatusBar, type CoreStatus } from './StatusBar.tsx';
@@ -45,7 +46,9 @@ export function Layout(props: { status: CoreStatus }) {
             setPane('detail', size);
           }}
         />
-        <aside className="detail" aria-label="Detail" />
+        <aside className="detail" aria-label="Detail">
+          <DetailPane />
+        </aside>
       </div>
       <StatusBar status={props.status} />
     </div>
