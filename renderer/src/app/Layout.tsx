@@ -1,6 +1,7 @@
 import { Splitter } from '../components/Splitter.tsx';
 import { ConnectionsList } from '../features/connections/ConnectionsList.tsx';
 import { DetailPane } from '../features/inspector/DetailPane.tsx';
+import { FilterBar } from '../features/filters/FilterBar.tsx';
 import { Timeline } from '../features/timeline/Timeline.tsx';
 import { useUi } from '../stores/ui.ts';
 import { StatusBar, type CoreStatus } from './StatusBar.tsx';
@@ -33,6 +34,7 @@ export function Layout(props: { status: CoreStatus }) {
           }}
         />
         <main className="center">
+          <FilterBar />
           <Timeline />
         </main>
         <Splitter
