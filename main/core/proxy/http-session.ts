@@ -393,7 +393,10 @@ export class HttpSession {
   #finishExchange(exchange: Exchange): void {
     this.#exchange = null;
     void this.#recordEnd(exchange, null);
-    if (exchange.responseClose || exchange.requestClose || this.#clientEnded) {
+    // A response that came before its request was fully sent (an early 413, say): the rest of
+    // that request cannot be told from the next one without reading it, so the connection ends.
+    const requestUnfinished = this.#clientState === 'body';
+    if (exchange.responseClose || exchange.requestClose || this.#clientEnded || requestUnfinished) {
       this.#upstream?.end();
       this.#upstream = null;
       this.#client.end();

@@ -388,3 +388,53 @@ describe('faults', () => {
     expect(only(store).bytesIn).toBe(20);
   });
 });
+
+describe('backpressure', () => {
+  it('a client that does not read stops the upstream; nothing piles up in the proxy', async () => {
+    const limit = 64 * 1024 * 1024;
+    let written = 0;
+    let blocked = false;
+    const piece = Buffer.alloc(64 * 1024, 0x61);
+    const upstream = await rawUpstream((socket) => {
+      socket.write('HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\n\r\n');
+      const pump = (): void => {
+        while (written < limit) {
+          written += piece.length;
+          if (!socket.write(piece)) {
+            blocked = true;
+            socket.once('drain', () => {
+              blocked = false;
+              pump();
+            });
+            return;
+          }
+        }
+      };
+      pump();
+    });
+    const { store, proxy } = await testProxy(cleanups);
+    const client = net.connect(proxy.port, '127.0.0.1');
+    cleanups.push(() => {
+      client.destroy();
+    });
+    client.pause(); // never reads
+    client.write(`GET http://127.0.0.1:${upstream.port}/big HTTP/1.1\r\nHost: h\r\n\r\n`);
+    // The upstream ends up blocked for good (loopback socket buffers may grow for a while
+    // first): the proxy stopped reading instead of buffering, so only socket buffers hold data.
+    let stableSince = Date.now();
+    let last = -1;
+    await waitFor(
+      () => {
+        if (written !== last || !blocked) {
+          last = written;
+          stableSince = Date.now();
+        }
+        return Date.now() - stableSince > 300;
+      },
+      10_000,
+      'upstream blocked for good',
+    );
+    expect(written).toBeLessThan(32 * 1024 * 1024);
+    expect(store.connections()[0]?.state).toBe('connecting');
+  });
+});

@@ -40,7 +40,13 @@ export class WsTap {
       if (message.kind === 'close' && message.close) {
         this.closes.push({ direction, code: message.close.code, reason: message.close.reason });
       }
-      this.#record.append({ ...message, time: now(), direction });
+      // One object per entry on this hot path (the store copies it once more).
+      this.#record.store.append({
+        ...message,
+        connectionId: this.#record.id,
+        time: now(),
+        direction,
+      });
     };
   }
 
