@@ -1,25 +1,42 @@
 import { Splitter } from '../components/Splitter.tsx';
+import { ComposerPanel } from '../features/composer/ComposerPanel.tsx';
+import { ConnectDialog } from '../features/connect/ConnectDialog.tsx';
 import { ConnectionsList } from '../features/connections/ConnectionsList.tsx';
-import { DetailPane } from '../features/inspector/DetailPane.tsx';
 import { FilterBar } from '../features/filters/FilterBar.tsx';
+import { DetailPane } from '../features/inspector/DetailPane.tsx';
 import { Timeline } from '../features/timeline/Timeline.tsx';
-import { useUi } from '../stores/ui.ts';
+import { useUi, type PaneSizes } from '../stores/ui.ts';
+import { useTimelineData } from './data-context.ts';
 import { StatusBar, type CoreStatus } from './StatusBar.tsx';
 
-/** Connections | timeline | detail, with resizable bars between them. */
+/** Connections | filter, timeline and composer | detail, with resizable bars between them. */
 export function Layout(props: { status: CoreStatus }) {
+  const data = useTimelineData();
   const panes = useUi((s) => s.panes);
-  const setPane = (name: 'connections' | 'detail', size: number): void => {
+  const dialog = useUi((s) => s.dialog);
+  const setPane = (name: keyof PaneSizes, size: number): void => {
     useUi.getState().setPane(name, size);
   };
   return (
     <div className="app">
       <header className="toolbar">
         <h1 className="brand">Telltale</h1>
+        <span className="spacer" />
+        <button
+          type="button"
+          onClick={() => {
+            useUi.getState().openDialog('connect');
+          }}
+          title="New connection (N)"
+        >
+          New connection
+        </button>
       </header>
       <div
         className="panes"
-        style={{ gridTemplateColumns: `${panes.connections}px 5px 1fr 5px ${panes.detail}px` }}
+        style={{
+          gridTemplateColumns: `${panes.connections}px 5px minmax(0, 1fr) 5px ${panes.detail}px`,
+        }}
       >
         <ConnectionsList />
         <Splitter
@@ -33,9 +50,24 @@ export function Layout(props: { status: CoreStatus }) {
             setPane('connections', size);
           }}
         />
-        <main className="center">
+        <main
+          className="center"
+          style={{ gridTemplateRows: `auto minmax(0, 1fr) 5px ${panes.composer}px` }}
+        >
           <FilterBar />
           <Timeline />
+          <Splitter
+            orientation="horizontal"
+            label="Resize composer"
+            size={panes.composer}
+            sign={-1}
+            min={110}
+            max={600}
+            onResize={(size) => {
+              setPane('composer', size);
+            }}
+          />
+          <ComposerPanel />
         </main>
         <Splitter
           orientation="vertical"
@@ -53,6 +85,18 @@ export function Layout(props: { status: CoreStatus }) {
         </aside>
       </div>
       <StatusBar status={props.status} />
+      {dialog === 'connect' && (
+        <ConnectDialog
+          open={(request) => data.api.openConnection(request)}
+          onOpened={(connection) => {
+            useUi.getState().selectConnection(connection.id);
+            useUi.getState().openDialog(null);
+          }}
+          onClose={() => {
+            useUi.getState().openDialog(null);
+          }}
+        />
+      )}
     </div>
   );
 }
