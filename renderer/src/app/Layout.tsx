@@ -1,4 +1,10 @@
 import { Splitter } from '../components/Splitter.tsx';
+import { RateChart } from '../features/chart/RateChart.tsx';
+import { SessionActions } from '../features/session/SessionActions.tsx';
+import { SettingsControls } from '../features/settings/SettingsControls.tsx';
+import { useTheme } from '../features/settings/useTheme.ts';
+import { HelpDialog } from '../features/shortcuts/HelpDialog.tsx';
+import { useShortcuts } from '../features/shortcuts/useShortcuts.ts';
 import { ComposerPanel } from '../features/composer/ComposerPanel.tsx';
 import { ConnectDialog } from '../features/connect/ConnectDialog.tsx';
 import { ConnectionsList } from '../features/connections/ConnectionsList.tsx';
@@ -12,6 +18,8 @@ import { StatusBar, type CoreStatus } from './StatusBar.tsx';
 /** Connections | filter, timeline and composer | detail, with resizable bars between them. */
 export function Layout(props: { status: CoreStatus }) {
   const data = useTimelineData();
+  const theme = useTheme();
+  useShortcuts(theme);
   const panes = useUi((s) => s.panes);
   const dialog = useUi((s) => s.dialog);
   const setPane = (name: keyof PaneSizes, size: number): void => {
@@ -21,7 +29,18 @@ export function Layout(props: { status: CoreStatus }) {
     <div className="app">
       <header className="toolbar">
         <h1 className="brand">Telltale</h1>
+        <SessionActions />
         <span className="spacer" />
+        <SettingsControls />
+        <button
+          type="button"
+          onClick={() => {
+            useUi.getState().openDialog('help');
+          }}
+          title="Keyboard shortcuts (?)"
+        >
+          ?
+        </button>
         <button
           type="button"
           onClick={() => {
@@ -52,8 +71,9 @@ export function Layout(props: { status: CoreStatus }) {
         />
         <main
           className="center"
-          style={{ gridTemplateRows: `auto minmax(0, 1fr) 5px ${panes.composer}px` }}
+          style={{ gridTemplateRows: `auto auto minmax(0, 1fr) 5px ${panes.composer}px` }}
         >
+          <RateChart />
           <FilterBar />
           <Timeline />
           <Splitter
@@ -85,6 +105,13 @@ export function Layout(props: { status: CoreStatus }) {
         </aside>
       </div>
       <StatusBar status={props.status} />
+      {dialog === 'help' && (
+        <HelpDialog
+          onClose={() => {
+            useUi.getState().openDialog(null);
+          }}
+        />
+      )}
       {dialog === 'connect' && (
         <ConnectDialog
           open={(request) => data.api.openConnection(request)}
