@@ -1,0 +1,202 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocketServer } from 'ws';
+import { httpServer, listenLoopback } from '../main/core/testing/loopback.ts';
+
+// The built inspector UI in Debian's Chromium, against `telltale serve` and real loopback peers.
+const root = join(import.meta.dirname, '..');
+const screenshots = join(root, 'out/screenshots');
+
+let child: ChildProcess;
+let url: string;
+let dataDir: string;
+let browser: Browser;
+let peer: Awaited<ReturnType<typeof listenLoopback>>;
+let wss: WebSocketServer;
+const problems: string[] = [];
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'telltale-ui-'));
+  child = spawn(process.execPath, [join(root, 'bin/telltale.js'), 'serve', '--port', '0'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, TELLTALE_DATA_DIR: dataDir },
+  });
+  url = await new Promise<string>((resolve, reject) => {
+    let stdout = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      const line = stdout.split('\n')[0];
+      if (stdout.includes('\n') && line) resolve(line);
+    });
+    child.on('exit', () => {
+      reject(new Error('telltale serve exited early'));
+    });
+  });
+
+  // One loopback server: WebSocket greetings and an echo, and an event stream at /events.
+  const server = httpServer((req, res) => {
+    if (req.url !== '/events') return res.writeHead(404).end();
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+    res.write(': hello\n\n');
+    for (let i = 1; i <= 3; i++) res.write(`event: tick\nid: ${i}\ndata: {"tick":${i}}\n\n`);
+  });
+  wss = new WebSocketServer({ server });
+  wss.on('connection', (socket) => {
+    for (let n = 1; n <= 3; n++) socket.send(JSON.stringify({ type: 'greeting', n }));
+    socket.send(Buffer.from([0xde, 0xad, 0xbe, 0xef]));
+    socket.on('message', (data, isBinary) => {
+      socket.send(data, { binary: isBinary });
+    });
+  });
+  peer = await listenLoopback(server);
+
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}, 30_000);
+
+afterAll(async () => {
+  await browser.close();
+  wss.close();
+  await peer.close();
+  const exit = new Promise((resolve) => child.on('exit', resolve));
+  child.kill('SIGTERM');
+  await exit;
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+async function openPage(): Promise<Page> {
+  const page = await browser.newPage({
+    viewport: { width: 1440, height: 860 },
+    acceptDownloads: true,
+  });
+  page.on('pageerror', (error) => problems.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(message.text());
+  });
+  await page.goto(url);
+  await expect.poll(() => page.getByRole('status').textContent()).toMatch(/^Connected to Telltale/);
+  return page;
+}
+
+async function connect(page: Page, target: string): Promise<void> {
+  await page.keyboard.press('n');
+  const dialog = page.getByRole('dialog', { name: 'New connection' });
+  await dialog.getByLabel('URL').fill(target);
+  await dialog.getByRole('button', { name: 'Connect' }).click();
+  await expect.poll(() => dialog.count()).toBe(0);
+}
+
+const rows = (page: Page, text: string) => page.locator('[role=row][data-seq]', { hasText: text });
+
+describe('inspector UI', () => {
+  it('opens a WebSocket connection, shows its messages, filters, opens a detail, sends and sees the echo, exports', async () => {
+    const page = await openPage();
+    await connect(page, `ws://127.0.0.1:${peer.port}/`);
+    await expect.poll(() => rows(page, 'greeting').count()).toBe(3);
+    await expect.poll(() => page.locator('[data-connection]').count()).toBe(1);
+
+    // Filter in the query box: evaluated in main, the count shown beside it.
+    await page.getByRole('searchbox').fill('json:n=2');
+    await expect.poll(() => page.getByTestId('match-count').textContent()).toBe('1 match');
+    await expect.poll(() => page.locator('[role=row][data-seq]').count()).toBe(1);
+    // A typo is underlined where it is, and the last good filter stays.
+    await page.getByRole('searchbox').fill('json:n=2 AND size>');
+    await expect.poll(() => page.getByTestId('filter-error').isVisible()).toBe(true);
+    await page.getByRole('searchbox').fill('json:n=2');
+
+    // Detail: the JSON tree and the frame facts.
+    await rows(page, 'greeting').first().dispatchEvent('mousedown');
+    const detail = page.getByRole('complementary', { name: 'Detail' });
+    await expect.poll(() => detail.locator('[data-path="$.n"]').textContent()).toContain('2');
+    expect(await detail.getByRole('region', { name: 'Frame' }).textContent()).toContain('0x1 text');
+
+    // Binary in hex.
+    await page.getByRole('searchbox').fill('kind:binary');
+    await expect
+      .poll(() => page.locator('[role=row][data-seq]').allTextContents())
+      .toEqual([expect.stringContaining('de ad be ef')]);
+    await rows(page, 'de ad be ef').dispatchEvent('mousedown');
+    await expect
+      .poll(() => detail.getByRole('table', { name: 'Hex dump' }).textContent())
+      .toContain('de ad be ef');
+
+    // Send from the composer with Ctrl+Enter; the echo comes back.
+    await page.getByRole('searchbox').fill('');
+    await page.locator('[data-connection]').first().click();
+    const message = page.getByRole('textbox', { name: 'Message' });
+    await message.fill('echo me please');
+    await message.press('Control+Enter');
+    await expect.poll(() => rows(page, 'echo me please').count()).toBe(2);
+    expect(await rows(page, 'echo me please').nth(0).getAttribute('class')).toContain('dir-out');
+    expect(await rows(page, 'echo me please').nth(1).getAttribute('class')).toContain('dir-in');
+
+    // Highlight instead of hide: every row stays, the match is marked.
+    await page.getByRole('searchbox').fill('echo');
+    await page.getByTestId('timeline').focus();
+    await page.keyboard.press('h');
+    await expect.poll(() => page.locator('[role=row].highlighted').count()).toBe(2);
+    expect(await page.locator('[role=row][data-seq]').count()).toBeGreaterThan(2);
+    await page.keyboard.press('h');
+    await page.getByRole('searchbox').fill('');
+    await expect.poll(() => page.getByTestId('match-count').count()).toBe(0);
+    await rows(page, 'greeting').first().dispatchEvent('mousedown');
+
+    await page.screenshot({ path: join(screenshots, 'ui-light.png') });
+    await page.getByRole('combobox', { name: 'Theme' }).selectOption('dark');
+    await expect.poll(() => page.locator('html').getAttribute('data-theme')).toBe('dark');
+    await page.screenshot({ path: join(screenshots, 'ui-dark.png') });
+    await page.keyboard.press('?');
+    await page.screenshot({ path: join(screenshots, 'ui-shortcuts-dark.png') });
+    await page.keyboard.press('Escape');
+    await page.getByRole('combobox', { name: 'Theme' }).selectOption('light');
+
+    // Export as NDJSON: the download holds what was sent.
+    await page.getByRole('button', { name: 'Export…' }).click();
+    await page.getByLabel('Telltale NDJSON (lossless)').check();
+    const download = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Download' }).click();
+    const file = await (await download).path();
+    const text = await readFile(file, 'utf8');
+    expect(text.split('\n')[0]).toContain('"telltale"');
+    expect(text).toContain('echo me please');
+
+    await page.close();
+    expect(problems).toEqual([]);
+  }, 60_000);
+
+  it('opens an event stream and shows each event with its fields and raw text', async () => {
+    const page = await openPage();
+    await connect(page, `http://127.0.0.1:${peer.port}/events`);
+    await expect.poll(() => rows(page, '"tick"').count()).toBe(3);
+    await rows(page, '{"tick":2}').first().dispatchEvent('mousedown');
+    const detail = page.getByRole('complementary', { name: 'Detail' });
+    const event = detail.getByRole('region', { name: 'Server-sent event' });
+    await expect.poll(() => event.textContent()).toContain('tick');
+    await detail.getByRole('tab', { name: 'Raw event' }).click();
+    await expect
+      .poll(() => detail.locator('pre').textContent())
+      .toBe('event: tick\nid: 2\ndata: {"tick":2}');
+    // Hide everything but events from the toggles: the comment goes.
+    await page.getByRole('button', { name: 'events' }).click();
+    await expect.poll(() => rows(page, '"tick"').count()).toBe(0);
+    await page.getByRole('button', { name: 'events' }).click();
+    await page.screenshot({ path: join(screenshots, 'ui-sse-light.png') });
+    await page.close();
+    expect(problems).toEqual([]);
+  }, 60_000);
+});
