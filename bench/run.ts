@@ -7,6 +7,7 @@ import { main as sseDecode } from './sse-decode.bench.ts';
 import { main as store } from './store.bench.ts';
 import { main as filter } from './filter.bench.ts';
 import { main as session } from './session.bench.ts';
+import { main as proxy } from './proxy.bench.ts';
 
 const benches: [string, () => Promise<void>][] = [
   ['WebSocket frame decoding (Telltale WsFrameDecoder vs ws Receiver)', wsDecode],
@@ -14,6 +15,7 @@ const benches: [string, () => Promise<void>][] = [
   ['Session store (1,000,000 entries)', store],
   ['Filter evaluation over 1,000,000 entries', filter],
   ['Sessions: journal, open and export (1,000,000 entries)', session],
+  ['Proxy cost: direct, net pipe, Telltale, http-proxy, mockttp (about 5 minutes)', proxy],
 ];
 
 console.log(`node ${process.version}, ${process.platform}/${process.arch}`);

@@ -6,6 +6,8 @@
 import { runConnect } from './connect.ts';
 import { runServe } from './serve.ts';
 import { runExport } from './export.ts';
+import { proxyUsage, runProxy } from './proxy.ts';
+import { caUsage, runCa } from './ca.ts';
 import { UsageError, usage } from './usage.ts';
 
 async function main(argv: string[]): Promise<number> {
@@ -17,11 +19,15 @@ async function main(argv: string[]): Promise<number> {
       return runServe(rest);
     case 'export':
       return runExport(rest);
+    case 'proxy':
+      return runProxy(rest);
+    case 'ca':
+      return runCa(rest);
     case undefined:
     case '-h':
     case '--help':
     case 'help':
-      process.stdout.write(usage);
+      process.stdout.write(fullUsage());
       return command === undefined ? 2 : 0;
     default:
       throw new UsageError(`unknown command "${command}"`);
@@ -40,4 +46,10 @@ try {
     process.stderr.write(`telltale: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exitCode = 1;
   }
+}
+
+/** The help text: the overview, then each command's own options where the command keeps them. */
+function fullUsage(): string {
+  const proxyOptions = proxyUsage.slice(proxyUsage.indexOf('proxy options:'));
+  return `${usage}\n${proxyOptions}\n${caUsage}`;
 }

@@ -67,7 +67,8 @@ describe('telltale proxy', () => {
     const listening = JSON.parse(proxy.out().split('\n')[0] ?? '') as { type: string; url: string };
     expect(listening.type).toBe('listening');
     expect(listening.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    expect(proxy.err()).toContain('HTTP_PROXY=');
+    // stderr is another pipe: its lines may land after stdout's.
+    await waitFor(() => proxy.err().includes('HTTP_PROXY='), 10_000, 'setup instructions');
 
     const port = Number(new URL(listening.url).port);
     const socket = net.connect(port, '127.0.0.1');
@@ -105,7 +106,8 @@ describe('telltale proxy', () => {
     expect(() => parseProxyArgs(['--port', 'x'])).toThrow(UsageError);
     expect(() => parseProxyArgs(['--target', 'ftp://x'])).toThrow(UsageError);
     expect(() => parseProxyArgs(['--target', 'http://x', '--mitm'])).toThrow(UsageError);
-    expect(() => parseProxyArgs(['--save', 'x.har'])).toThrow(UsageError);
+    expect(() => parseProxyArgs(['--save', 'x.txt'])).toThrow(UsageError);
+    expect(parseProxyArgs(['--save', 'x.har'])).toMatchObject({ save: 'x.har', redact: true });
     expect(parseProxyArgs([])).toMatchObject({ port: 8080, host: '127.0.0.1', mitm: false });
   });
 });

@@ -11,11 +11,11 @@ import type { CertificateAuthority } from '../core/proxy/ca.ts';
 import { isLoopback, startProxy } from '../core/proxy/proxy-server.ts';
 import type { ProxyHandle } from '../core/proxy/proxy-server.ts';
 import { serializeConnection, serializeEntry } from '../core/session/ndjson.ts';
-import { NdjsonSessionWriter } from '../core/session/ndjson-writer.ts';
 import { SessionStore } from '../core/session/store.ts';
 import { dataDir } from '../core/util/data-dir.ts';
 import { stopSignal } from './stop-signal.ts';
 import { flushStdout, writeStdout } from './stdout.ts';
+import { checkSavePath, openCliSaveTarget } from './save-option.ts';
 import { UsageError } from './usage.ts';
 
 export const proxyUsage = `telltale proxy [options]       a local intercepting proxy: WebSocket frames and SSE events
@@ -30,7 +30,8 @@ proxy options:
                                (see "telltale ca"); without it TLS tunnels are relayed blind
   --insecure-upstream          accept invalid upstream TLS certificates
   --json                       print every connection and entry as NDJSON on stdout
-  --save FILE.ndjson           write the session as it is captured
+  --save FILE                  FILE.ndjson: the session written as it is captured (lossless);
+                               FILE.har: written on exit, redacted unless --no-redact
 `;
 
 export interface ProxyArgs {
@@ -41,12 +42,15 @@ export interface ProxyArgs {
   insecureUpstream: boolean;
   json: boolean;
   save: string | undefined;
+  /** Redact a .har save; journals are never redacted. */
+  redact: boolean;
 }
 
 export function parseProxyArgs(argv: string[]): ProxyArgs {
   let values;
   try {
     ({ values } = parseArgs({
+      allowNegative: true,
       args: argv,
       allowPositionals: false,
       options: {
@@ -57,6 +61,7 @@ export function parseProxyArgs(argv: string[]): ProxyArgs {
         'insecure-upstream': { type: 'boolean' },
         json: { type: 'boolean' },
         save: { type: 'string' },
+        redact: { type: 'boolean', default: true },
       },
     }));
   } catch (error) {
@@ -78,12 +83,7 @@ export function parseProxyArgs(argv: string[]): ProxyArgs {
     }
     if (values.mitm) throw new UsageError('--mitm applies to the forward proxy, not --target');
   }
-  if (values.save !== undefined && !values.save.toLowerCase().endsWith('.ndjson')) {
-    throw new UsageError(
-      `--save ${values.save}: only .ndjson files are written so far`,
-      'use a file name ending in .ndjson',
-    );
-  }
+  if (values.save !== undefined) checkSavePath(values.save);
   return {
     port,
     host: values.host ?? '127.0.0.1',
@@ -92,13 +92,14 @@ export function parseProxyArgs(argv: string[]): ProxyArgs {
     insecureUpstream: values['insecure-upstream'] ?? false,
     json: values.json ?? false,
     save: values.save,
+    redact: values.redact,
   };
 }
 
 export async function runProxy(argv: string[]): Promise<number> {
   const args = parseProxyArgs(argv);
   const store = new SessionStore();
-  const writer = args.save ? openSaveFile(args.save, store) : null;
+  const writer = args.save ? await openCliSaveTarget(args.save, store, args.redact) : null;
   if (args.json) printNdjson(store);
   else printSummaries(store);
 
@@ -219,17 +220,4 @@ function printSummaries(store: SessionStore): void {
       );
     }
   });
-}
-
-function openSaveFile(path: string, store: SessionStore): NdjsonSessionWriter {
-  try {
-    return new NdjsonSessionWriter(path, {
-      store,
-      onError(error) {
-        process.stderr.write(`telltale: writing ${path} failed: ${error.message}\n`);
-      },
-    });
-  } catch (error) {
-    throw new Error(`cannot write ${path}: ${(error as Error).message}`, { cause: error });
-  }
 }

@@ -25,6 +25,9 @@ serve options:
   telltale export IN --to OUT       convert a session between .ndjson and .har (redacted unless
                                     --no-redact; --redact-header NAME, --redact-query NAME add more)
 
+  telltale proxy [options]          a local intercepting proxy (see "proxy options")
+  telltale ca [--export FILE]       where Telltale's CA certificate is; export it as PEM
+
 connect options:
   -H, --header 'Name: value'   add a request header (repeatable)
   --protocol P                 offer a WebSocket subprotocol (repeatable)
