@@ -8,7 +8,8 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSy
 import net from 'node:net';
 import { join } from 'node:path';
 import tls from 'node:tls';
-import './reflect-shim.ts';
+// @peculiar/x509 resolves its algorithms with tsyringe, which needs the Reflect metadata API.
+import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
 import type { LeafIssuer } from './connect-tunnel.ts';
 
