@@ -1,7 +1,10 @@
+import { mkdtemp } from 'node:fs/promises';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
-import type { InspectorApi } from '../shared/api.ts';
+import type { InspectorApi, ProxyState } from '../shared/api.ts';
 import type { Connection } from '../shared/model/connection.ts';
 import type { EntryRow } from '../shared/model/wire.ts';
 import { localApi } from '../main/core/api/local-transport.ts';
@@ -51,22 +54,32 @@ interface Harness {
 const transports: [string, () => Promise<Harness>][] = [
   [
     'in-process IPC-style transport',
-    () => {
-      const service = new InspectorService({ version: 'test', host: 'test', batchIntervalMs: 5 });
+    async () => {
+      const service = new InspectorService({
+        version: 'test',
+        host: 'test',
+        batchIntervalMs: 5,
+        caDir: await mkdtemp(join(tmpdir(), 'telltale-ca-')),
+      });
       const local = localApi(service);
-      return Promise.resolve({
+      return {
         api: local.api,
         close: async () => {
           local.close();
           await service.shutdown();
         },
-      });
+      };
     },
   ],
   [
     'headless server WebSocket transport',
     async () => {
-      const service = new InspectorService({ version: 'test', host: 'server', batchIntervalMs: 5 });
+      const service = new InspectorService({
+        version: 'test',
+        host: 'server',
+        batchIntervalMs: 5,
+        caDir: await mkdtemp(join(tmpdir(), 'telltale-ca-')),
+      });
       const server = await startHeadlessServer({ service, rendererDir, port: 0 });
       const client = connectWsApi(server.url.replace('http://', 'ws://').replace('/?', '/api?'));
       await client.ready;
@@ -248,6 +261,47 @@ describe.each(transports)('InspectorApi over the %s', (_name, make) => {
     // A failed import leaves the open session as it was.
     expect((await harness.api.sessionInfo()).connections).toBe(1);
     expect(await harness.api.listSavedSessions()).toEqual([]);
+  });
+
+  it('runs the proxy on command, records what passes through it, and hands out the CA', async () => {
+    const states: ProxyState[] = [];
+    const off = harness.api.onProxyState((state) => states.push(state));
+    expect(await harness.api.getProxyState()).toMatchObject({ running: false });
+    const started = await harness.api.startProxy({ port: 0, mitm: true });
+    expect(started).toMatchObject({ running: true, settings: { port: 0, mitm: true } });
+    expect(started.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(started.ca?.spkiSha256).toMatch(/^[A-Za-z0-9+/]+=*$/);
+
+    // An SSE request through the forward proxy (absolute-URI form) is recorded as a proxied stream.
+    const proxyPort = Number(new URL(started.url ?? '').port);
+    const body = await new Promise<string>((resolve, reject) => {
+      const socket = net.connect(proxyPort, '127.0.0.1', () => {
+        socket.write(`GET ${sseUrl} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
+      });
+      let text = '';
+      socket.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      socket.on('end', () => {
+        resolve(text);
+      });
+      socket.on('error', reject);
+    });
+    expect(body).toContain('data: one');
+    await waitFor(() => rows.some((r) => r.kind === 'event'));
+    const [proxied] = await harness.api.listConnections();
+    expect(proxied).toMatchObject({ kind: 'sse', source: 'proxy', url: sseUrl });
+
+    const ca = await harness.api.getCaCertificate();
+    expect(ca.pem).toMatch(/^-----BEGIN CERTIFICATE-----/);
+    expect(ca.spkiSha256).toBe(started.ca?.spkiSha256);
+    await expect(
+      harness.api.startProxy({ port: 0, host: '0.0.0.0' as '127.0.0.1' }),
+    ).rejects.toMatchObject({
+      code: 'invalid-arguments',
+    });
+    expect(await harness.api.stopProxy()).toMatchObject({ running: false });
+    await waitFor(() => states.length >= 2);
+    expect(states.map((s) => s.running)).toEqual([true, false]);
+    off();
   });
 
   it('clears the session, announcing the reset', async () => {

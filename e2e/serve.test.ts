@@ -14,7 +14,7 @@ const bin = join(import.meta.dirname, '../bin/telltale.js');
 describe('telltale serve', () => {
   it('prints the UI URL, serves the UI that reaches the core, and stops cleanly on SIGTERM', async () => {
     const data = await mkdtemp(join(tmpdir(), 'telltale-data-'));
-    const child = spawn(process.execPath, [bin, 'serve', '--port', '0'], {
+    const child = spawn(process.execPath, [bin, 'serve', '--port', '0', '--proxy-port', '0'], {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, TELLTALE_DATA_DIR: data },
     });
@@ -33,6 +33,10 @@ describe('telltale serve', () => {
       });
     });
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]{48}$/);
+    // The forward proxy is up from the start, intercepting HTTPS with the CA in the data folder.
+    await expect
+      .poll(() => stderr, { timeout: 10_000 })
+      .toMatch(/proxy at http:\/\/127\.0\.0\.1:\d+ \(HTTPS interception/);
 
     // Real traffic through the served API: open a WebSocket connection from the core.
     const echo = httpServer((_req, res) => res.writeHead(404).end());

@@ -38,6 +38,7 @@ function runPrimaryInstance(): void {
     host: 'electron',
     settingsPath: join(data, 'settings.json'),
     journalDir: join(data, 'sessions'),
+    caDir: data,
   });
   const windowState = new WindowState(join(data, 'window.json'));
   const recent = new RecentFiles(join(data, 'recent.json'));
@@ -128,6 +129,9 @@ function runPrimaryInstance(): void {
   void app.whenReady().then(() => {
     refreshMenu();
     openWindow();
+    // The proxy listens from the start, HTTPS interception on (the app's default; the CLI's is
+    // off); a taken port shows in the proxy panel's state.
+    void service.startProxy({ port: 8080, host: '127.0.0.1', mitm: true });
     app.on('activate', () => {
       if (!current) openWindow();
     });

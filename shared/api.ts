@@ -51,6 +51,36 @@ export interface SessionInfo {
   lastSeq: number;
 }
 
+export interface ProxySettings {
+  /** 0 picks a free port. */
+  port: number;
+  /** Loopback only through the API (127.0.0.1, ::1, localhost); other addresses need the CLI flag. */
+  host?: string;
+  /** Intercept HTTPS in CONNECT tunnels with Telltale's CA. */
+  mitm?: boolean;
+  insecureUpstream?: boolean;
+  /** Reverse mode: everything goes to this http/https/ws/wss upstream. */
+  target?: string;
+}
+
+export interface ProxyState {
+  running: boolean;
+  /** Where it listens, while running. */
+  url?: string;
+  settings: ProxySettings;
+  /** Why the last start failed (port taken…). */
+  error?: string;
+  /** The CA, once MITM has made or loaded it. */
+  ca?: { certPath: string; spkiSha256: string };
+}
+
+export interface CaCertificate {
+  pem: string;
+  certPath: string;
+  /** Base64 SHA-256 of the SubjectPublicKeyInfo (Chromium's --ignore-certificate-errors-spki-list). */
+  spkiSha256: string;
+}
+
 export interface SessionExportRequest {
   format: 'har' | 'ndjson';
   /** Redact Authorization, Cookie, Set-Cookie… (default true). */
@@ -110,6 +140,12 @@ export interface InspectorCommands {
   openSavedSession(name: string): Promise<SessionOpened>;
   getSettings(): Promise<Settings>;
   updateSettings(patch: Partial<Settings>): Promise<Settings>;
+  getProxyState(): Promise<ProxyState>;
+  /** Starts the proxy, or restarts it with new settings. */
+  startProxy(settings: ProxySettings): Promise<ProxyState>;
+  stopProxy(): Promise<ProxyState>;
+  /** Telltale's CA certificate (made on first use), to trust it in a client. */
+  getCaCertificate(): Promise<CaCertificate>;
 }
 
 export type CommandName = keyof InspectorCommands;
@@ -121,6 +157,7 @@ export interface InspectorEvents {
   /** The session was cleared or replaced: drop what you hold and re-query. */
   onSessionReset(listener: (info: SessionInfo) => void): () => void;
   onSettings(listener: (settings: Settings) => void): () => void;
+  onProxyState(listener: (state: ProxyState) => void): () => void;
 }
 
 export type InspectorApi = InspectorCommands & InspectorEvents;
@@ -131,6 +168,7 @@ export interface EventPayloads {
   connections: Connection[];
   sessionReset: SessionInfo;
   settings: Settings;
+  proxyState: ProxyState;
 }
 export type EventName = keyof EventPayloads;
 
@@ -151,6 +189,10 @@ export const apiCommandNames = [
   'openSavedSession',
   'getSettings',
   'updateSettings',
+  'getProxyState',
+  'startProxy',
+  'stopProxy',
+  'getCaCertificate',
 ] as const satisfies readonly CommandName[];
 
 export const apiEventNames = [
@@ -158,6 +200,7 @@ export const apiEventNames = [
   'connections',
   'sessionReset',
   'settings',
+  'proxyState',
 ] as const satisfies readonly EventName[];
 
 /** `entries` → `onEntries`. */

@@ -23,16 +23,21 @@ export async function runServe(argv: string[]): Promise<number> {
     ({ values } = parseArgs({
       args: argv,
       allowPositionals: false,
+      allowNegative: true,
       options: {
         port: { type: 'string', default: '7300' },
         host: { type: 'string', default: '127.0.0.1' },
         open: { type: 'boolean', default: false },
+        'proxy-port': { type: 'string', default: '8080' },
+        proxy: { type: 'boolean', default: true },
+        mitm: { type: 'boolean', default: true },
       },
     }));
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
   const port = parsePort('--port', values.port);
+  const proxyPort = parsePort('--proxy-port', values['proxy-port']);
   warnIfNotLoopback(values.host);
 
   const data = dataDir();
@@ -41,6 +46,7 @@ export async function runServe(argv: string[]): Promise<number> {
     host: 'server',
     settingsPath: join(data, 'settings.json'),
     journalDir: join(data, 'sessions'),
+    caDir: data,
   });
   let server;
   try {
@@ -53,6 +59,22 @@ export async function runServe(argv: string[]): Promise<number> {
   }
   writeStdout(`${server.url}\n`);
   process.stderr.write(`telltale: UI at ${server.url} (Ctrl+C to stop)\n`);
+  if (values.proxy) {
+    // The forward proxy listens from the start (the UI can stop or move it); a taken port is
+    // reported, not fatal: the UI is still useful, and the proxy can be started elsewhere.
+    const proxy = await service.startProxy({
+      port: proxyPort,
+      host: '127.0.0.1',
+      mitm: values.mitm,
+    });
+    if (proxy.running && proxy.url) {
+      process.stderr.write(
+        `telltale: proxy at ${proxy.url}${proxy.ca ? ` (HTTPS interception with the CA at ${proxy.ca.certPath})` : ''}\n`,
+      );
+    } else {
+      process.stderr.write(`telltale: ${proxy.error ?? 'the proxy did not start'}\n`);
+    }
+  }
   if (values.open) openBrowser(server.url);
 
   const stop = stopSignal();

@@ -21,6 +21,9 @@ serve options:
   --port N                     UI and API port (default 7300; 0 picks a free one)
   --host ADDRESS               listen address (default 127.0.0.1; others get a warning)
   --open                       open the UI in the default browser
+  --proxy-port N               the forward proxy's port (default 8080; 0 picks a free one)
+  --no-proxy                   do not start the proxy (the UI can start it later)
+  --no-mitm                    relay HTTPS tunnels blind instead of intercepting them
 
   telltale export IN --to OUT       convert a session between .ndjson and .har (redacted unless
                                     --no-redact; --redact-header NAME, --redact-query NAME add more)

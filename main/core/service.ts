@@ -3,6 +3,9 @@
  * the Electron shell, the headless server and the tests drive this same object.
  */
 import type {
+  CaCertificate,
+  ProxySettings,
+  ProxyState,
   SavedSession,
   SessionExportRequest,
   SessionFileContent,
@@ -27,6 +30,7 @@ import type { WsClientHandle } from './connect/ws-client.ts';
 import { matchEntries } from './api/query.ts';
 import { exportOptions, exportSessionText, importSessionText } from './api/session-transfer.ts';
 import { JournalFolder } from './journal-folder.ts';
+import { ProxyController } from './proxy-controller.ts';
 import { NdjsonSessionWriter } from './session/ndjson-writer.ts';
 import { openSessionFile, saveSessionFile } from './session/session-file.ts';
 import { SessionStore } from './session/store.ts';
@@ -41,6 +45,8 @@ export interface InspectorServiceOptions {
   batchIntervalMs?: number;
   /** Journal every session into this folder as it is captured (the app's data folder). */
   journalDir?: string;
+  /** Where the proxy's CA lives (the data folder); MITM is unavailable without it. */
+  caDir?: string;
 }
 
 type LiveHandle = { kind: 'ws'; handle: WsClientHandle } | { kind: 'sse'; handle: SseClientHandle };
@@ -51,6 +57,7 @@ export class InspectorService implements InspectorApi {
   readonly #live = new Map<string, LiveHandle>();
   readonly #settings: SettingsFile;
   readonly #journals: JournalFolder | undefined;
+  readonly #proxy: ProxyController;
   #store!: SessionStore;
   #unsubscribeStore: (() => void) | undefined;
   #journal: NdjsonSessionWriter | undefined;
@@ -60,6 +67,13 @@ export class InspectorService implements InspectorApi {
     this.#settings = new SettingsFile(options.settingsPath);
     this.#journals = options.journalDir ? new JournalFolder(options.journalDir) : undefined;
     this.#attachStore(this.#newStore());
+    this.#proxy = new ProxyController(
+      () => this.#store,
+      options.caDir,
+      (state) => {
+        this.#events.emit('proxyState', state);
+      },
+    );
   }
 
   /** The store behind the session (hosts use it for journals and shutdown flushes). */
@@ -281,6 +295,22 @@ export class InspectorService implements InspectorApi {
     return settings;
   }
 
+  getProxyState(): Promise<ProxyState> {
+    return Promise.resolve(this.#proxy.state());
+  }
+
+  startProxy(settings: ProxySettings): Promise<ProxyState> {
+    return this.#proxy.start(settings);
+  }
+
+  stopProxy(): Promise<ProxyState> {
+    return this.#proxy.stop();
+  }
+
+  getCaCertificate(): Promise<CaCertificate> {
+    return this.#proxy.caCertificate();
+  }
+
   // ---- events --------------------------------------------------------------------------------
 
   onEntries(listener: (rows: EntryRow[]) => void): () => void {
@@ -299,10 +329,15 @@ export class InspectorService implements InspectorApi {
     return this.#events.on('settings', listener);
   }
 
+  onProxyState(listener: (state: ProxyState) => void): () => void {
+    return this.#events.on('proxyState', listener);
+  }
+
   // ---- lifecycle -----------------------------------------------------------------------------
 
   /** Closes every connection and completes the journal (quit, server shutdown). */
   async shutdown(): Promise<void> {
+    await this.#proxy.stop();
     await this.closeAll();
     await this.#journal?.close();
   }

@@ -16,6 +16,7 @@ export function forwardEvents(
     connections: (listener) => service.onConnections(listener),
     sessionReset: (listener) => service.onSessionReset(listener),
     settings: (listener) => service.onSettings(listener),
+    proxyState: (listener) => service.onProxyState(listener),
   };
   const unsubscribers = (Object.keys(subscribers) as EventName[]).map((event) =>
     subscribers[event]((payload) => {

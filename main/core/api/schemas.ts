@@ -84,6 +84,20 @@ const journalName = z
   .regex(/^[\w.-]{1,200}\.ndjson$/)
   .refine((name) => !name.startsWith('.'));
 
+const loopbackHost = z.enum(['127.0.0.1', '::1', 'localhost']);
+
+const proxySettings = z.strictObject({
+  port: z.number().int().min(0).max(65535),
+  host: loopbackHost.optional(),
+  mitm: z.boolean().optional(),
+  insecureUpstream: z.boolean().optional(),
+  target: z
+    .string()
+    .max(16 * 1024)
+    .regex(/^(https?|wss?):\/\//, 'target must be an http, https, ws or wss URL')
+    .optional(),
+});
+
 const settingsPatch = z.strictObject({
   theme: z.enum(['system', 'light', 'dark']).optional(),
   timeDisplay: z.enum(['absolute', 'relative']).optional(),
@@ -110,4 +124,8 @@ export const commandArgs = {
   openSavedSession: z.tuple([journalName]),
   getSettings: z.tuple([]),
   updateSettings: z.tuple([settingsPatch]),
+  getProxyState: z.tuple([]),
+  startProxy: z.tuple([proxySettings]),
+  stopProxy: z.tuple([]),
+  getCaCertificate: z.tuple([]),
 } as const satisfies Record<CommandName, z.ZodType>;

@@ -45,13 +45,21 @@ export function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || /^127\./.test(host);
 }
 
+/**
+ * `store` may be a function: the host's current session (the app replaces its store when the
+ * user clears or opens a session); each new client connection records into the store of the
+ * moment it arrived.
+ */
 export async function startProxy(
-  store: SessionStore,
+  store: SessionStore | (() => SessionStore),
   options: ProxyOptions = {},
 ): Promise<ProxyHandle> {
   const host = options.host ?? '127.0.0.1';
+  const currentStore = typeof store === 'function' ? store : () => store;
   const tunnelOptions: TunnelOptions = {
-    store,
+    get store() {
+      return currentStore();
+    },
     insecureUpstream: options.insecureUpstream ?? false,
     maxPayload: options.maxPayload ?? 64 * 1024 * 1024,
     idleTimeoutMs: options.idleTimeoutMs ?? 120_000,
