@@ -49,4 +49,6 @@ export interface Connection {
   resumes?: string;
   /** Round-trip times of automatic pings, most recent last (ms). */
   pingRttMs?: number[];
+  /** A replay run: the id of the recorded connection it replays. */
+  replayOf?: string;
 }

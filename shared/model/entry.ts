@@ -58,6 +58,13 @@ export interface SseDetail {
 export type LifecyclePhase =
   'connecting' | 'open' | 'reconnecting' | 'closed' | 'aborted' | 'failed' | 'info';
 
+/**
+ * How Telltale itself took part in an entry of a proxied connection: `injected` it sent the
+ * message; `edited` a breakpoint or rule changed it and what was forwarded is the payload here;
+ * `dropped` it was held and never forwarded. Absent: the entry is exactly what the peers sent.
+ */
+export type Intervention = 'injected' | 'edited' | 'dropped';
+
 export interface Entry {
   /** Monotonic across a session, assigned by the store; stable across save and import. */
   seq: number;
@@ -76,6 +83,7 @@ export interface Entry {
   sse?: SseDetail;
   lifecycle?: LifecyclePhase;
   notes?: DecoderNote[];
+  intervention?: Intervention;
 }
 
 /** An entry before the store gives it a sequence number. */

@@ -95,6 +95,7 @@ export function telltaleEntryOf(entry: Entry, message: number | undefined): HarT
   if (entry.sse !== undefined) out.sse = entry.sse;
   if (entry.lifecycle !== undefined) out.lifecycle = entry.lifecycle;
   if (entry.notes !== undefined) out.notes = entry.notes;
+  if (entry.intervention !== undefined) out.intervention = entry.intervention;
   return out;
 }
 
@@ -302,6 +303,7 @@ function telltaleConnectionOf(c: Connection): HarTelltaleConnection {
   if (c.error !== undefined) out.error = c.error;
   if (c.resumes !== undefined) out.resumes = c.resumes;
   if (c.pingRttMs !== undefined) out.pingRttMs = c.pingRttMs;
+  if (c.replayOf !== undefined) out.replayOf = c.replayOf;
   if (c.protocol !== undefined) out.protocol = c.protocol;
   if (c.extensions !== undefined) out.extensions = c.extensions;
   if (c.response === undefined) out.noResponse = true;

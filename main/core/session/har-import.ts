@@ -208,6 +208,7 @@ class Importer {
       'error',
       'resumes',
       'pingRttMs',
+      'replayOf',
     ]);
     this.#connections.push(connection);
     details.forEach((d, k) => {
@@ -268,6 +269,7 @@ class Importer {
       sse: d.sse,
       lifecycle: d.lifecycle,
       notes: d.notes,
+      intervention: d.intervention,
     };
   }
 

@@ -50,6 +50,7 @@ export const harTelltaleConnectionSchema = connectionLineSchema
     bytesIn: true,
     resumes: true,
     pingRttMs: true,
+    replayOf: true,
     protocol: true,
     extensions: true,
   })

@@ -21,6 +21,7 @@ import type {
   Direction,
   EntryKind,
   FrameDetail,
+  Intervention,
   LifecyclePhase,
   SseDetail,
 } from '../../../shared/model/entry.ts';
@@ -75,6 +76,7 @@ export interface HarTelltaleConnection {
   bytesIn: number;
   resumes?: string;
   pingRttMs?: number[];
+  replayOf?: string;
   protocol?: string;
   extensions?: string;
   /** The connection had no HTTP response (the HAR `response` is a placeholder). */
@@ -104,6 +106,7 @@ export interface HarTelltaleEntry {
   sse?: SseDetail;
   lifecycle?: LifecyclePhase;
   notes?: DecoderNote[];
+  intervention?: Intervention;
 }
 
 /** A HAR entry as Telltale writes it. */

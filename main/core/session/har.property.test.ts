@@ -45,6 +45,7 @@ const arbitraryConnection = (id: string): fc.Arbitrary<Connection> =>
       bytesIn: uint,
       resumes: text,
       pingRttMs: fc.array(fc.double({ min: 0, max: 1e6, noNaN: true }), { maxLength: 3 }),
+      replayOf: text,
     },
     {
       requiredKeys: [
@@ -106,6 +107,7 @@ const arbitraryEntry = (connectionIds: string[]): fc.Arbitrary<NewEntry> =>
       notes: fc.array(fc.record({ code: text, message: text }, { noNullPrototype: true }), {
         maxLength: 2,
       }),
+      intervention: fc.constantFrom('injected', 'edited', 'dropped'),
     },
     {
       requiredKeys: [

@@ -57,6 +57,7 @@ export const connectionLineSchema = z.object({
   bytesIn: uint,
   resumes: z.string().optional(),
   pingRttMs: z.array(z.number()).optional(),
+  replayOf: z.string().optional(),
 });
 
 const frameSchema = z.object({
@@ -114,6 +115,7 @@ export const entryLineSchema = z.object({
     .enum(['connecting', 'open', 'reconnecting', 'closed', 'aborted', 'failed', 'info'])
     .optional(),
   notes: z.array(noteSchema).optional(),
+  intervention: z.enum(['injected', 'edited', 'dropped']).optional(),
 });
 
 export const recordTypeSchema = z.object({ type: z.string() });

@@ -99,6 +99,7 @@ export function serializeConnection(c: Connection): string {
       bytesIn: c.bytesIn,
       resumes: c.resumes,
       pingRttMs: c.pingRttMs,
+      replayOf: c.replayOf,
     } satisfies Record<keyof Connection | 'type', unknown>),
   );
 }
@@ -124,6 +125,7 @@ export function serializeEntry(entry: Entry): string {
       sse: entry.sse,
       lifecycle: entry.lifecycle,
       notes: entry.notes,
+      intervention: entry.intervention,
     }),
   );
 }
@@ -222,6 +224,7 @@ function parseEntry(value: object, lineNumber: number): ParseLineResult {
     sse: fields.sse,
     lifecycle: fields.lifecycle,
     notes: fields.notes,
+    intervention: fields.intervention,
   };
   return ok({ type: 'entry', entry });
 }

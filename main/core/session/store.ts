@@ -195,6 +195,7 @@ export class SessionStore {
       sse: e.sse,
       lifecycle: e.lifecycle,
       notes: e.notes,
+      intervention: e.intervention,
     };
     const position = this.#entries.length;
     this.#entries.push(entry);

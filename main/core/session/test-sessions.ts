@@ -55,6 +55,7 @@ export function richConnections(): Connection[] {
       bytesOut: 1234,
       bytesIn: 5678,
       pingRttMs: [0.25, 1.5],
+      replayOf: 'ws-0',
     },
     {
       id: 'ws-2',
@@ -175,6 +176,7 @@ export function richEntries(): NewEntry[] {
       wireSize: 9,
       frame: { ...frame, opcode: 2, masked: false, rsv1: true, compressedSize: 5, fragments: 3 },
       notes: [{ code: 'ws.rsv2', message: 'reserved bit 2 set' }],
+      intervention: 'injected',
     },
     {
       connectionId: 'ws-1',
