@@ -1,4 +1,5 @@
 /** `name:value` terms: which fields exist, and how each one reads its value. */
+import { ENTRY_KINDS } from '../model/entry.ts';
 import type { Direction, EntryKind } from '../model/entry.ts';
 import {
   HAS_VALUES,
@@ -40,17 +41,7 @@ export const DIRECTION_WORDS: Record<string, Direction> = {
   sent: 'out',
 };
 
-export const ENTRY_KINDS: readonly EntryKind[] = [
-  'text',
-  'binary',
-  'ping',
-  'pong',
-  'close',
-  'event',
-  'comment',
-  'lifecycle',
-  'error',
-];
+export { ENTRY_KINDS };
 
 /** Shorthands for groups of kinds. */
 export const KIND_GROUPS: Record<string, EntryKind[]> = {

@@ -7,8 +7,20 @@
 /** `out` = toward the server, `in` = toward the client. */
 export type Direction = 'out' | 'in';
 
-export type EntryKind =
-  'text' | 'binary' | 'ping' | 'pong' | 'close' | 'event' | 'comment' | 'lifecycle' | 'error';
+/** Every kind of entry, in the order the UI and filters list them. */
+export const ENTRY_KINDS = [
+  'text',
+  'binary',
+  'ping',
+  'pong',
+  'close',
+  'event',
+  'comment',
+  'lifecycle',
+  'error',
+] as const;
+
+export type EntryKind = (typeof ENTRY_KINDS)[number];
 
 /** A payload is text only where it is valid UTF-8 text by protocol; everything else is bytes. */
 export type Payload = string | Uint8Array;

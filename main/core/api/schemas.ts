@@ -4,23 +4,14 @@
  */
 import { z } from 'zod';
 import type { CommandName } from '../../../shared/api.ts';
+import { ENTRY_KINDS } from '../../../shared/model/entry.ts';
 
 const MiB = 1024 * 1024;
 const shortText = z.string().max(8 * 1024);
 const headerList = z.array(z.tuple([shortText.min(1), z.string().max(64 * 1024)])).max(256);
 const connectionId = z.string().min(1).max(200);
 const seq = z.number().int().min(1).max(0xffff_ffff);
-const entryKind = z.enum([
-  'text',
-  'binary',
-  'ping',
-  'pong',
-  'close',
-  'event',
-  'comment',
-  'lifecycle',
-  'error',
-]);
+const entryKind = z.enum(ENTRY_KINDS);
 
 const openConnection = z.strictObject({
   url: z

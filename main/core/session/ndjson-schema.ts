@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import type { Connection } from '../../../shared/model/connection.ts';
+import { ENTRY_KINDS } from '../../../shared/model/entry.ts';
 import type { Entry } from '../../../shared/model/entry.ts';
 
 export const SESSION_FORMAT_VERSION = 1;
@@ -92,17 +93,7 @@ export const entryLineSchema = z.object({
   connectionId: z.string().min(1),
   time,
   direction,
-  kind: z.enum([
-    'text',
-    'binary',
-    'ping',
-    'pong',
-    'close',
-    'event',
-    'comment',
-    'lifecycle',
-    'error',
-  ]),
+  kind: z.enum(ENTRY_KINDS),
   payload: z.string(),
   /** Absent: `payload` is the text itself. `base64`: `payload` is the bytes, base64-encoded. */
   payloadEncoding: z.literal('base64').optional(),
