@@ -6,6 +6,7 @@ import type { NewEntry } from '../../../shared/model/entry.ts';
 import type { SessionStore } from '../session/store.ts';
 import { now } from '../util/clock.ts';
 import { newConnectionId } from '../util/ids.ts';
+import { settleOnce } from '../util/settle-once.ts';
 import { readBoundedBody } from './bounded-body.ts';
 import { decodeBody } from './content-decoding.ts';
 import { describeNetworkError } from './network-error.ts';
@@ -56,14 +57,7 @@ export function openSseConnection(store: SessionStore, options: SseClientOptions
   let retryMs = options.initialRetryMs ?? defaultRetryMs;
   let stopped = false;
 
-  let openedSettled = false;
-  let resolveOpened!: () => void;
-  let rejectOpened!: (error: Error) => void;
-  const opened = new Promise<void>((resolve, reject) => {
-    resolveOpened = resolve;
-    rejectOpened = reject;
-  });
-  opened.catch(() => undefined);
+  const opened = settleOnce<undefined>();
 
   const append = (connectionId: string, entry: Omit<NewEntry, 'connectionId'>): void => {
     store.append({ ...entry, connectionId });
@@ -170,10 +164,7 @@ export function openSseConnection(store: SessionStore, options: SseClientOptions
 
       store.updateConnection(id, { state: 'open' });
       lifecycle(id, 'open', `${response.statusCode} ${statusText || 'OK'} (${contentType})`.trim());
-      if (!openedSettled) {
-        openedSettled = true;
-        resolveOpened();
-      }
+      opened.resolve(undefined);
 
       // The last event ID outlives the connection: EventSource keeps it across reconnections.
       const decoder = new SseDecoder({
@@ -223,9 +214,8 @@ export function openSseConnection(store: SessionStore, options: SseClientOptions
     let fruitless = 0;
     for (;;) {
       const result = await attempt(resumes);
-      if (!openedSettled && (!result.reconnect || options.reconnect === false)) {
-        openedSettled = true;
-        rejectOpened(
+      if (!result.reconnect || options.reconnect === false) {
+        opened.reject(
           new Error(result.outcome.kind === 'failed' ? result.outcome.error : 'stream ended'),
         );
       }
@@ -247,7 +237,7 @@ export function openSseConnection(store: SessionStore, options: SseClientOptions
     get connectionId() {
       return currentId;
     },
-    opened,
+    opened: opened.promise.then(() => undefined),
     done,
     async close() {
       stopped = true;

@@ -10,6 +10,7 @@ import type { DecodedWsMessage } from '../protocol/ws/types.ts';
 import { parsePerMessageDeflate } from '../protocol/ws/permessage-deflate.ts';
 import { now } from '../util/clock.ts';
 import { newConnectionId } from '../util/ids.ts';
+import { settleOnce } from '../util/settle-once.ts';
 import { HttpHeadReader, headerListFromRaw, parseStatusLine } from '../util/http-head.ts';
 import type { HttpHead } from '../util/http-head.ts';
 import { tapSocket } from './socket-tap.ts';
@@ -179,18 +180,8 @@ export function openWsConnection(store: SessionStore, options: WsClientOptions):
     followRedirects: false,
   });
 
-  let openedSettled = false;
-  let resolveOpened!: () => void;
-  let rejectOpened!: (error: Error) => void;
-  const opened = new Promise<void>((resolve, reject) => {
-    resolveOpened = resolve;
-    rejectOpened = reject;
-  });
-  opened.catch(() => undefined); // callers may only await `done`
-  let resolveDone!: (outcome: WsOutcome) => void;
-  const done = new Promise<WsOutcome>((resolve) => {
-    resolveDone = resolve;
-  });
+  const opened = settleOnce<undefined>();
+  const done = settleOnce<WsOutcome>();
   let failure: string | null = null;
   let pingTimer: NodeJS.Timeout | undefined;
   const pingsInFlight = new Map<string, number>();
@@ -198,10 +189,7 @@ export function openWsConnection(store: SessionStore, options: WsClientOptions):
 
   const fail = (message: string): void => {
     failure ??= message;
-    if (!openedSettled) {
-      openedSettled = true;
-      rejectOpened(new Error(message));
-    }
+    opened.reject(new Error(message));
   };
 
   ws.on('upgrade', (res: IncomingMessage) => {
@@ -225,8 +213,7 @@ export function openWsConnection(store: SessionStore, options: WsClientOptions):
       ws.extensions ? `extensions ${ws.extensions}` : 'no extensions',
     ].join(', ');
     lifecycle('open', `101 Switching Protocols (${negotiated})`);
-    openedSettled = true;
-    resolveOpened();
+    opened.resolve(undefined);
     const every = options.autoPingMs ?? 0;
     if (every > 0) {
       pingTimer = setInterval(() => {
@@ -323,11 +310,8 @@ export function openWsConnection(store: SessionStore, options: WsClientOptions):
       });
       lifecycle('aborted', 'connection ended without a close frame from the server');
     }
-    if (!openedSettled) {
-      openedSettled = true;
-      rejectOpened(new Error(failure ?? 'connection ended before the handshake completed'));
-    }
-    resolveDone(outcome);
+    opened.reject(new Error(failure ?? 'connection ended before the handshake completed'));
+    done.resolve(outcome);
   }
 
   const send = (data: string | Uint8Array, binary: boolean): Promise<void> =>
@@ -344,8 +328,8 @@ export function openWsConnection(store: SessionStore, options: WsClientOptions):
 
   return {
     connectionId: id,
-    opened,
-    done,
+    opened: opened.promise.then(() => undefined),
+    done: done.promise,
     sendText: (text) => send(text, false),
     sendBinary: (data) => send(data, true),
     ping(data) {
@@ -362,11 +346,11 @@ export function openWsConnection(store: SessionStore, options: WsClientOptions):
           ws.terminate();
         }, timeoutMs);
         timer.unref();
-        void done.then(() => {
+        void done.promise.then(() => {
           clearTimeout(timer);
         });
       }
-      return done;
+      return done.promise;
     },
   };
 }
