@@ -4,10 +4,13 @@
  * array of references would cost 8–16 and keep nothing more useful.
  */
 export class ConnectionIndex {
+  /** The connection id, one string shared by all its entries (a file read gives each its own). */
+  readonly id: string;
   #positions: Uint32Array;
   #count = 0;
 
-  constructor(initialCapacity = 8) {
+  constructor(id: string, initialCapacity = 8) {
+    this.id = id;
     this.#positions = new Uint32Array(initialCapacity);
   }
 

@@ -6,6 +6,10 @@
  * header, an unsupported version, a malformed line, a seq that does not increase.
  * Noted and skipped (the read succeeds): lines of unknown type (a newer writer), and a torn last
  * line (no trailing newline and not valid, as left by a crash mid-write).
+ *
+ * Payloads stay in the file: the store learns where each entry's line lies and keeps only up to
+ * its payload budget in memory, reading the rest back on demand. The file must stay unchanged
+ * while the store lives (journals are append-only; an exported file is replaced, not rewritten).
  */
 import { createReadStream } from 'node:fs';
 import type { Connection } from '../../../shared/model/connection.ts';
@@ -94,9 +98,11 @@ export async function readNdjsonSession(
   let header: SessionHeader | undefined;
   let lineNumber = 0;
 
-  const input = createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 18 });
+  const input = createReadStream(path, { highWaterMark: 1 << 18 });
+  // Opened before reading: an unreadable file fails below, as before.
+  const file = store.payloadFile(path);
   try {
-    for await (const { text, terminated } of readLines(input)) {
+    for await (const { text, terminated, offset, length } of readLines(input)) {
       lineNumber += 1;
       const line = lineNumber === 1 && text.startsWith('\uFEFF') ? text.slice(1) : text;
       if (line.trim() === '') continue;
@@ -145,7 +151,7 @@ export async function readNdjsonSession(
               `line ${lineNumber}: entry field "seq": ${record.entry.seq} does not follow ${store.lastSeq} (seqs must increase)`,
             );
           }
-          store.appendWithSeq(record.entry);
+          store.appendWithSeq(record.entry, file === 0 ? undefined : { file, offset, length });
           break;
         case 'unknown':
           // One note per type, not per line: a newer file may hold millions of them.
@@ -205,29 +211,63 @@ function lineError(path: string, error: SessionLineError): SessionFileError {
   return new SessionFileError(path, error.line, error.code, error.message);
 }
 
+interface Line {
+  text: string;
+  /** False for a last line without its LF. */
+  terminated: boolean;
+  /** Byte offset of the line in the file, and its length in bytes without the LF. */
+  offset: number;
+  length: number;
+}
+
 /**
- * Splits a UTF-8 text stream on LF (a CR before it is dropped). Our own splitter rather than
- * node:readline, which also breaks lines at U+2028/U+2029 (legal unescaped inside JSON strings)
- * and cannot tell whether the last line had its newline (a torn write).
+ * Splits a byte stream on LF (a CR before it is dropped from the text) and decodes each line as
+ * UTF-8; splitting bytes rather than text gives each line's byte offset, which the store needs
+ * to read a payload back. Our own splitter rather than node:readline, which also breaks lines at
+ * U+2028/U+2029 (legal unescaped inside JSON strings) and cannot tell whether the last line had
+ * its newline (a torn write). LF never occurs inside a multi-byte UTF-8 sequence.
  */
-async function* readLines(
-  input: AsyncIterable<string | Buffer>,
-): AsyncGenerator<{ text: string; terminated: boolean }, void, undefined> {
+async function* readLines(input: AsyncIterable<Buffer>): AsyncGenerator<Line, void, undefined> {
   // Pieces of a line longer than one chunk, joined once (no quadratic concatenation).
-  let parts: string[] = [];
+  let parts: Buffer[] = [];
+  let partsStart = 0;
+  let base = 0;
   for await (const chunk of input) {
-    const data = typeof chunk === 'string' ? chunk : chunk.toString('utf8');
     let start = 0;
-    for (let nl = data.indexOf('\n'); nl !== -1; nl = data.indexOf('\n', start)) {
-      parts.push(data.slice(start, nl));
-      const line = parts.length === 1 ? (parts[0] ?? '') : parts.join('');
-      parts = [];
-      yield { text: line.endsWith('\r') ? line.slice(0, -1) : line, terminated: true };
+    for (let nl = chunk.indexOf(0x0a); nl !== -1; nl = chunk.indexOf(0x0a, start)) {
+      let text: string;
+      let lineStart: number;
+      if (parts.length === 0) {
+        text = chunk.toString('utf8', start, nl);
+        lineStart = base + start;
+      } else {
+        parts.push(chunk.subarray(start, nl));
+        text = Buffer.concat(parts).toString('utf8');
+        lineStart = partsStart;
+        parts = [];
+      }
+      yield {
+        text: text.endsWith('\r') ? text.slice(0, -1) : text,
+        terminated: true,
+        offset: lineStart,
+        length: base + nl - lineStart,
+      };
       start = nl + 1;
     }
-    if (start < data.length) parts.push(data.slice(start));
+    if (start < chunk.length) {
+      if (parts.length === 0) partsStart = base + start;
+      parts.push(chunk.subarray(start));
+    }
+    base += chunk.length;
   }
-  if (parts.length > 0) yield { text: parts.join(''), terminated: false };
+  if (parts.length > 0) {
+    yield {
+      text: Buffer.concat(parts).toString('utf8'),
+      terminated: false,
+      offset: partsStart,
+      length: base - partsStart,
+    };
+  }
 }
 
 function describe(error: unknown): string {

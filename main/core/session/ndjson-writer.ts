@@ -11,6 +11,10 @@
  *   within about 16 + `flushIntervalMs` ms. `close()` flushes the store first.
  * - Explicit writes (`writeConnection`, `writeEntry`, `writeBatch`) work with or without a store.
  * - A write failure (disk full…) stops writing; `onError` hears it once and `close()` rejects.
+ * - Payload eviction: when following a store, the writer tells it where each entry's line lies
+ *   in the file once the line has been handed to the OS (`store.noteStored`), and the store may
+ *   then drop that payload from memory and read it back from here. The file must therefore not
+ *   be changed by anyone else while the store lives.
  */
 import { close, closeSync, fsync, openSync, write, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -47,8 +51,16 @@ export class NdjsonSessionWriter {
   readonly #store: SessionStore | undefined;
   #unsubscribe: (() => void) | undefined;
   /** Lines of the initial store snapshot, produced lazily so a big export never sits in memory. */
-  #snapshot: Iterator<string> | undefined;
+  #snapshot: Iterator<QueuedLine> | undefined;
   #pending: string[] = [];
+  /** The seq of each pending line that is a store's entry, else 0 (parallel to #pending). */
+  #pendingSeqs: number[] = [];
+  /** Bytes in the file so far: where the next chunk starts. */
+  #fileOffset = 0;
+  /** The store's id for this file (0: not following a store, or it cannot read it back). */
+  #payloadFile = 0;
+  /** Reused across chunks: lines are encoded into it one by one to learn their byte offsets. */
+  #scratch = Buffer.alloc(0);
   /** Lines before this index of #pending are written already (no O(n) shift per chunk). */
   #pendingStart = 0;
   #pendingChars = 0;
@@ -69,7 +81,9 @@ export class NdjsonSessionWriter {
     this.#onError = options.onError;
     this.#fd = openSync(path, 'w', 0o600);
     try {
-      writeSync(this.#fd, serializeHeader(options.created ?? Date.now()) + '\n');
+      const header = Buffer.from(serializeHeader(options.created ?? Date.now()) + '\n', 'utf8');
+      writeSync(this.#fd, header);
+      this.#fileOffset = header.length;
     } catch (error) {
       closeSync(this.#fd);
       throw error;
@@ -79,8 +93,10 @@ export class NdjsonSessionWriter {
       const store = this.#store;
       // Subscribing first delivers the store's pending changes to its other listeners; every
       // change from here on reaches us, and the snapshot covers everything before.
+      this.#payloadFile = store.payloadFile(path);
       this.#unsubscribe = store.subscribe((batch) => {
-        this.writeBatch(batch);
+        for (const connection of batch.connections) this.writeConnection(connection);
+        for (const entry of batch.entries) this.#queue(serializeEntry(entry), entry.seq);
       });
       this.#snapshot = snapshotLines(store, store.connections(), store.lastSeq);
       this.#kick();
@@ -138,12 +154,13 @@ export class NdjsonSessionWriter {
     await fsyncDirectory(dirname(this.path));
   }
 
-  #queue(line: string): void {
+  #queue(line: string, seq = 0): void {
     if (this.#closed) {
       throw new Error(`NdjsonSessionWriter: write after close (${this.path})`);
     }
     if (this.#error !== undefined) return;
     this.#pending.push(line);
+    this.#pendingSeqs.push(seq);
     this.#pendingChars += line.length + 1;
     if (this.#pendingChars >= CHUNK_CHARS) this.#kick();
     else this.#schedule();
@@ -184,18 +201,56 @@ export class NdjsonSessionWriter {
 
   async #drain(): Promise<void> {
     try {
-      for (let chunk = this.#takeChunk(); chunk !== ''; chunk = this.#takeChunk()) {
-        await writeAll(this.#fd, Buffer.from(chunk, 'utf8'));
+      for (let lines = this.#takeChunk(); lines.length > 0; lines = this.#takeChunk()) {
+        const { bytes, marks } = this.#encode(lines);
+        await writeAll(this.#fd, bytes);
+        const base = this.#fileOffset;
+        this.#fileOffset += bytes.length;
+        const store = this.#store;
+        if (store !== undefined) {
+          for (let i = 0; i < marks.length; i += 3) {
+            store.noteStored(
+              marks[i] ?? 0,
+              this.#payloadFile,
+              base + (marks[i + 1] ?? 0),
+              marks[i + 2] ?? 0,
+            );
+          }
+        }
       }
     } catch (error) {
       this.#fail(error instanceof Error ? error : new Error(String(error)));
     }
   }
 
-  /** Up to about 1 MiB of lines, snapshot first; '' when nothing is queued. */
-  #takeChunk(): string {
-    if (this.#error !== undefined) return '';
-    const parts: string[] = [];
+  /**
+   * The lines as UTF-8, each followed by LF, and for each store entry among them (seq > 0 and a
+   * file the store reads back) the triple seq, offset in the chunk, byte length of the line.
+   */
+  #encode(lines: QueuedLine[]): { bytes: Buffer; marks: number[] } {
+    let maxBytes = 0;
+    for (const l of lines) maxBytes += l.line.length * 3 + 1;
+    if (this.#scratch.length < maxBytes || this.#scratch.length > 4 * maxBytes + CHUNK_CHARS * 4) {
+      this.#scratch = Buffer.allocUnsafe(maxBytes);
+    }
+    const scratch = this.#scratch;
+    const marks: number[] = [];
+    const mark = this.#payloadFile > 0;
+    let at = 0;
+    for (const { line, seq } of lines) {
+      const length = scratch.write(line, at, 'utf8');
+      if (mark && seq > 0) marks.push(seq, at, length);
+      at += length;
+      scratch[at] = 0x0a;
+      at += 1;
+    }
+    return { bytes: scratch.subarray(0, at), marks };
+  }
+
+  /** Up to about 1 MiB of lines, snapshot first; none when nothing is queued. */
+  #takeChunk(): QueuedLine[] {
+    if (this.#error !== undefined) return [];
+    const parts: QueuedLine[] = [];
     let chars = 0;
     while (this.#snapshot !== undefined && chars < CHUNK_CHARS) {
       const next = this.#snapshot.next();
@@ -204,36 +259,40 @@ export class NdjsonSessionWriter {
         break;
       }
       parts.push(next.value);
-      chars += next.value.length + 1;
+      chars += next.value.line.length + 1;
     }
     if (this.#snapshot === undefined && chars < CHUNK_CHARS && this.#hasPending()) {
       // At most about 1 MiB per write, however long the backlog (a capture outrunning the disk
       // can queue hundreds of MB: one string of it could exceed V8's string length limit).
       const pending = this.#pending;
+      const seqs = this.#pendingSeqs;
       let i = this.#pendingStart;
       while (i < pending.length && chars < CHUNK_CHARS) {
         const line = pending[i] ?? '';
-        parts.push(line);
+        parts.push({ line, seq: seqs[i] ?? 0 });
         chars += line.length + 1;
         this.#pendingChars -= line.length + 1;
         i++;
       }
       if (i === pending.length) {
         this.#pending = [];
+        this.#pendingSeqs = [];
         this.#pendingStart = 0;
       } else if (i > 65_536 && i > pending.length / 2) {
         // A backlog that never empties must not keep its written lines alive.
         this.#pending = pending.slice(i);
+        this.#pendingSeqs = seqs.slice(i);
         this.#pendingStart = 0;
       } else this.#pendingStart = i;
     }
-    return parts.length === 0 ? '' : parts.join('\n') + '\n';
+    return parts;
   }
 
   #fail(error: Error): void {
     if (this.#error !== undefined) return;
     this.#error = error;
     this.#pending = [];
+    this.#pendingSeqs = [];
     this.#pendingStart = 0;
     this.#pendingChars = 0;
     this.#snapshot = undefined;
@@ -252,16 +311,22 @@ export async function saveNdjsonSession(
   await writer.close();
 }
 
+interface QueuedLine {
+  line: string;
+  /** The store entry this line is, else 0. */
+  seq: number;
+}
+
 function* snapshotLines(
   store: SessionStore,
   connections: readonly Connection[],
   lastSeq: number,
-): Generator<string, void, undefined> {
-  for (const connection of connections) yield serializeConnection(connection);
+): Generator<QueuedLine, void, undefined> {
+  for (const connection of connections) yield { line: serializeConnection(connection), seq: 0 };
   for (const entry of store.allEntries()) {
     // Later entries arrive through the change feed.
     if (entry.seq > lastSeq) return;
-    yield serializeEntry(entry);
+    yield { line: serializeEntry(entry), seq: entry.seq };
   }
 }
 

@@ -2,6 +2,7 @@
  * Session files by extension: `.ndjson` (Telltale's own format) or `.har`. One place decides,
  * so `telltale export`, `--save` and the app's open/save agree.
  */
+import { rename } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { writeHarFile } from './har-export.ts';
 import { readHarSession } from './har-import.ts';
@@ -79,7 +80,14 @@ export async function saveSessionFile(
   store: SessionStore,
   options: SaveSessionOptions = {},
 ): Promise<ExportSummary> {
-  return requireSessionFormat(path) === 'har'
-    ? writeHarFile(path, store, options)
-    : writeNdjsonFile(path, store, options);
+  const format = requireSessionFormat(path);
+  // The store may read evicted payloads back from this very file (exporting over the file that
+  // was opened): write beside it and rename over it, so its open descriptor keeps the old data.
+  const target = store.readsFrom(path) ? `${path}.${process.pid}.tmp` : path;
+  const summary =
+    format === 'har'
+      ? await writeHarFile(target, store, options)
+      : await writeNdjsonFile(target, store, options);
+  if (target !== path) await rename(target, path);
+  return summary;
 }

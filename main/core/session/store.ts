@@ -1,8 +1,11 @@
 import type { Connection } from '../../../shared/model/connection.ts';
-import type { Entry, NewEntry } from '../../../shared/model/entry.ts';
+import { resolve } from 'node:path';
+import type { Entry, NewEntry, Payload } from '../../../shared/model/entry.ts';
 import { ChangeFeed, type ChangeFeedOptions, type StoreListener } from './change-feed.ts';
 import { ConnectionIndex } from './connection-index.ts';
 import { FrameInterner } from './frame-interner.ts';
+import { closeFd, LoadFailure, PayloadFile, payloadOfLine } from './payload-file.ts';
+import { PayloadLocations } from './payload-locations.ts';
 
 export type { StoreBatch, StoreListener } from './change-feed.ts';
 
@@ -11,7 +14,44 @@ export interface SessionStoreOptions {
   batchIntervalMs?: number;
   /** Receives errors thrown by listeners (default: printed to stderr). */
   onListenerError?: ChangeFeedOptions['onListenerError'];
+  /**
+   * Payload bytes (string length or byte length) kept in memory for entries whose line is
+   * already in a session file (default 256 MiB). Past it, the oldest such payloads are dropped
+   * from memory and read back from the file when asked for. Entries in no file (no journal, or
+   * not yet flushed) always keep their payload.
+   */
+  payloadBudget?: number;
 }
+
+/** Where an entry's line is: `file` is an id from `SessionStore.payloadFile`. */
+export interface StoredAt {
+  file: number;
+  offset: number;
+  length: number;
+}
+
+export interface PayloadMemoryStats {
+  budget: number;
+  /** Payload bytes held by entries whose payload is in memory (evicted ones not counted). */
+  residentBytes: number;
+  /** Entries whose payload is only in a file. */
+  evictedEntries: number;
+  /** Read-backs that failed (file changed or gone); those entries came back with a note. */
+  failedLoads: number;
+}
+
+export const DEFAULT_PAYLOAD_BUDGET = 256 * 1024 * 1024;
+
+/** Sequential scans read this much of the file at once, not one line per system call. */
+const READ_AHEAD_BYTES = 256 * 1024;
+
+/** Files are closed when their store is collected (a replaced session is simply dropped). */
+const fileCloser = new FinalizationRegistry<PayloadFile[]>((files) => {
+  for (const file of files) {
+    const fd = file.fd;
+    if (fd !== undefined) closeFd(fd);
+  }
+});
 
 /** Seqs are kept in Uint32Arrays by readers of the store (renderer rows, filter results). */
 const MAX_SEQ = 0xffff_ffff;
@@ -33,6 +73,16 @@ export class SessionStore {
   readonly #frames = new FrameInterner();
   readonly #feed: ChangeFeed;
   #lastSeq = 0;
+  // Payload eviction: positions before #evictCursor hold stubs (payload ''), their payloads in
+  // a file. Eviction walks forward from the oldest entry and stops at the first one in no file,
+  // so an entry that has not been flushed is never evicted.
+  readonly #budget: number;
+  readonly #locations = new PayloadLocations();
+  readonly #files: PayloadFile[] = [];
+  #resident = 0;
+  #evictCursor = 0;
+  #failedLoads = 0;
+  #window: { file: number; start: number; bytes: Buffer } | undefined;
 
   constructor(options: SessionStoreOptions = {}) {
     const feedOptions: ChangeFeedOptions = {};
@@ -41,6 +91,10 @@ export class SessionStore {
       feedOptions.onListenerError = options.onListenerError;
     }
     this.#feed = new ChangeFeed((id) => this.#connections.get(id), feedOptions);
+    const budget = options.payloadBudget ?? DEFAULT_PAYLOAD_BUDGET;
+    if (!(budget >= 0)) throw new RangeError(`payloadBudget must be >= 0, got ${budget}`);
+    this.#budget = budget;
+    fileCloser.register(this, this.#files);
   }
 
   // ── connections ────────────────────────────────────────────────────────────
@@ -94,35 +148,107 @@ export class SessionStore {
     return this.#insert(this.#lastSeq + 1, entry);
   }
 
-  /** Stores an entry with the seq it already has (import); seqs must increase. */
-  appendWithSeq(entry: Entry): Entry {
+  /**
+   * Stores an entry with the seq it already has (import); seqs must increase. `stored`: the
+   * entry's line is already in a session file (opening one), so its payload may be evicted.
+   */
+  appendWithSeq(entry: Entry, stored?: StoredAt): Entry {
     const { seq } = entry;
     if (!Number.isInteger(seq) || seq <= this.#lastSeq || seq > MAX_SEQ) {
       throw new RangeError(
         `SessionStore.appendWithSeq: seq ${seq} must be an integer above ${this.#lastSeq} and at most ${MAX_SEQ}`,
       );
     }
-    return this.#insert(seq, entry);
+    if (stored === undefined) return this.#insert(seq, entry);
+    const position = this.#entries.length;
+    const inserted = this.#insert(seq, entry);
+    this.#locations.set(position, stored.file, stored.offset, stored.length);
+    this.#evict();
+    return inserted;
   }
 
-  get(seq: number): Entry | undefined {
-    const entries = this.#entries;
-    const first = entries[0];
-    if (first === undefined) return undefined;
-    // Dense seqs (the usual case) make this a direct lookup; imported files may have gaps.
-    const direct = entries[seq - first.seq];
-    if (direct?.seq === seq) return direct;
-    let lo = 0;
-    let hi = entries.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      const candidate = entries[mid];
-      if (candidate === undefined) return undefined;
-      if (candidate.seq === seq) return candidate;
-      if (candidate.seq < seq) lo = mid + 1;
-      else hi = mid - 1;
+  // ── payload files (eviction) ───────────────────────────────────────────────
+
+  /**
+   * Registers a session file that entries' lines are (or will be) in, and returns its id for
+   * `noteStored` and `appendWithSeq`. The same path gives the same id. Returns 0 when the file
+   * cannot be opened for reading: then nothing stored there is evicted.
+   */
+  payloadFile(path: string): number {
+    const full = resolve(path);
+    const known = this.#files.findIndex((f) => f.path === full);
+    if (known >= 0) return known + 1;
+    if (this.#files.length >= 255) return 0;
+    try {
+      this.#files.push(new PayloadFile(full));
+    } catch {
+      return 0;
     }
-    return undefined;
+    return this.#files.length;
+  }
+
+  /** Whether payloads may be read back from `path` (writing over it would lose them). */
+  readsFrom(path: string): boolean {
+    const full = resolve(path);
+    return this.#files.some((f) => f.path === full);
+  }
+
+  /**
+   * Entry `seq`'s line has reached the OS in file `file` (an id from `payloadFile`): from now on
+   * its payload may be evicted and read back from there. A later call (a new journal copying an
+   * opened file) moves it. Unknown seqs and file 0 are ignored.
+   */
+  noteStored(seq: number, file: number, offset: number, length: number): void {
+    if (file <= 0 || file > this.#files.length) return;
+    const position = this.#positionOf(seq);
+    if (position < 0) return;
+    this.#locations.set(position, file, offset, length);
+    if (position === this.#evictCursor) this.#evict();
+  }
+
+  memoryStats(): PayloadMemoryStats {
+    return {
+      budget: this.#budget,
+      residentBytes: this.#resident,
+      evictedEntries: this.#evictCursor,
+      failedLoads: this.#failedLoads,
+    };
+  }
+
+  /**
+   * Closes the payload files now rather than when the store is collected. Evicted entries then
+   * come back with an empty payload and a `payload-unavailable` note: call it only on a store
+   * that is being discarded.
+   */
+  closePayloadFiles(): void {
+    for (const file of this.#files) file.close();
+    this.#window = undefined;
+  }
+
+  /**
+   * The full entry. An evicted payload is read back from its file synchronously (one pread of
+   * the entry's line); the object returned is then a fresh copy, not the store's own. Use
+   * `getAsync` where blocking the event loop on the disk matters.
+   */
+  get(seq: number): Entry | undefined {
+    const position = this.#positionOf(seq);
+    return position < 0 ? undefined : this.#full(position, false);
+  }
+
+  /** Like `get`, reading an evicted payload back without blocking the event loop. */
+  async getAsync(seq: number): Promise<Entry | undefined> {
+    const position = this.#positionOf(seq);
+    if (position < 0) return undefined;
+    const entry = this.#entries[position];
+    if (entry === undefined || position >= this.#evictCursor) return entry;
+    const file = this.#files[this.#locations.fileOf(position) - 1];
+    if (file === undefined) return this.#unavailable(entry, 'its file is unknown');
+    const bytes = await file.read(
+      this.#locations.offsetOf(position),
+      this.#locations.lengthOf(position),
+    );
+    if (typeof bytes === 'string') return this.#unavailable(entry, bytes);
+    return this.#withLoaded(entry, payloadOfLine(bytes, 0, bytes.length, entry.seq));
   }
 
   /** Number of entries of one connection. */
@@ -133,7 +259,7 @@ export class SessionStore {
   /** The i-th entry (0-based) of one connection. */
   entryOf(connectionId: string, i: number): Entry | undefined {
     const position = this.#indexes.get(connectionId)?.at(i) ?? -1;
-    return position < 0 ? undefined : this.#entries[position];
+    return position < 0 ? undefined : this.#full(position, false);
   }
 
   /** One connection's entries in seq order, from the `start`-th (0-based) to before `end`. */
@@ -142,7 +268,7 @@ export class SessionStore {
     if (index === undefined) return;
     const stop = Math.min(end, index.count);
     for (let i = Math.max(0, start); i < stop; i++) {
-      const entry = this.#entries[index.at(i)];
+      const entry = this.#full(index.at(i), true);
       if (entry !== undefined) yield entry;
     }
   }
@@ -152,7 +278,7 @@ export class SessionStore {
     const entries = this.#entries;
     let i = fromSeq <= 1 ? 0 : this.#firstPositionAtOrAfter(fromSeq);
     for (; i < entries.length; i++) {
-      const entry = entries[i];
+      const entry = this.#full(i, true);
       if (entry !== undefined) yield entry;
     }
   }
@@ -180,10 +306,15 @@ export class SessionStore {
   // ── internals ──────────────────────────────────────────────────────────────
 
   #insert(seq: number, e: NewEntry): Entry {
+    let index = this.#indexes.get(e.connectionId);
+    if (index === undefined) {
+      index = new ConnectionIndex(e.connectionId);
+      this.#indexes.set(e.connectionId, index);
+    }
     // One literal, one property order: every entry gets the same hidden class.
     const entry: Entry = {
       seq,
-      connectionId: e.connectionId,
+      connectionId: index.id,
       time: e.time,
       direction: e.direction,
       kind: e.kind,
@@ -200,14 +331,94 @@ export class SessionStore {
     const position = this.#entries.length;
     this.#entries.push(entry);
     this.#lastSeq = seq;
-    let index = this.#indexes.get(entry.connectionId);
-    if (index === undefined) {
-      index = new ConnectionIndex();
-      this.#indexes.set(entry.connectionId, index);
-    }
+    this.#resident += payloadBytes(entry.payload);
     index.push(position);
     this.#feed.entryAdded(entry);
+    if (this.#resident > this.#budget) this.#evict();
     return entry;
+  }
+
+  /** Drops the oldest stored payloads until within budget; stops at the first unstored entry. */
+  #evict(): void {
+    const entries = this.#entries;
+    while (this.#resident > this.#budget && this.#evictCursor < entries.length) {
+      const position = this.#evictCursor;
+      if (this.#locations.fileOf(position) === 0) return;
+      const entry = entries[position];
+      if (entry !== undefined) {
+        this.#resident -= payloadBytes(entry.payload);
+        // A new stub, not a mutation: objects already handed out keep their payload.
+        entries[position] = withPayload(entry, '');
+      }
+      this.#evictCursor = position + 1;
+    }
+  }
+
+  #positionOf(seq: number): number {
+    const entries = this.#entries;
+    const first = entries[0];
+    if (first === undefined) return -1;
+    // Dense seqs (the usual case) make this a direct lookup; imported files may have gaps.
+    const guess = seq - first.seq;
+    if (entries[guess]?.seq === seq) return guess;
+    let lo = 0;
+    let hi = entries.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const candidate = entries[mid];
+      if (candidate === undefined) return -1;
+      if (candidate.seq === seq) return mid;
+      if (candidate.seq < seq) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return -1;
+  }
+
+  /** The entry at `position` with its payload (read back when evicted). */
+  #full(position: number, sequential: boolean): Entry | undefined {
+    const entry = this.#entries[position];
+    if (entry === undefined || position >= this.#evictCursor) return entry;
+    const fileId = this.#locations.fileOf(position);
+    const file = this.#files[fileId - 1];
+    if (file === undefined) return this.#unavailable(entry, 'its file is unknown');
+    const offset = this.#locations.offsetOf(position);
+    const length = this.#locations.lengthOf(position);
+    if (!sequential) {
+      const bytes = file.readSync(offset, length);
+      if (typeof bytes === 'string') return this.#unavailable(entry, bytes);
+      return this.#withLoaded(entry, payloadOfLine(bytes, 0, length, entry.seq));
+    }
+    let w = this.#window;
+    if (w?.file !== fileId || offset < w.start || offset + length > w.start + w.bytes.length) {
+      const bytes = file.readUpTo(offset, Math.max(length, READ_AHEAD_BYTES));
+      if (typeof bytes === 'string') return this.#unavailable(entry, bytes);
+      if (bytes.length < length) {
+        return this.#unavailable(entry, `the file ends before byte ${offset + length}`);
+      }
+      w = { file: fileId, start: offset, bytes };
+      this.#window = w;
+    }
+    const at = offset - w.start;
+    return this.#withLoaded(entry, payloadOfLine(w.bytes, at, at + length, entry.seq));
+  }
+
+  #withLoaded(entry: Entry, loaded: Payload | LoadFailure): Entry {
+    if (loaded instanceof LoadFailure) return this.#unavailable(entry, loaded.reason);
+    return withPayload(entry, loaded);
+  }
+
+  /** Never throws: the entry comes back with an empty payload and a note saying why. */
+  #unavailable(entry: Entry, reason: string): Entry {
+    this.#failedLoads += 1;
+    const copy = withPayload(entry, entry.kind === 'binary' ? new Uint8Array(0) : '');
+    copy.notes = [
+      ...(entry.notes ?? []),
+      {
+        code: 'payload-unavailable',
+        message: `the payload could not be read back from the session file: ${reason}`,
+      },
+    ];
+    return copy;
   }
 
   #firstPositionAtOrAfter(seq: number): number {
@@ -221,4 +432,30 @@ export class SessionStore {
     }
     return lo;
   }
+}
+
+/** Memory a payload is charged against the budget: string length (one byte per char for the
+ * Latin-1 strings V8 mostly keeps) or byte length. */
+function payloadBytes(payload: Payload): number {
+  return typeof payload === 'string' ? payload.length : payload.byteLength;
+}
+
+/** Same literal, same property order as `#insert`: one hidden class for all entries. */
+function withPayload(e: Entry, payload: Payload): Entry {
+  return {
+    seq: e.seq,
+    connectionId: e.connectionId,
+    time: e.time,
+    direction: e.direction,
+    kind: e.kind,
+    payload,
+    payloadSize: e.payloadSize,
+    wireSize: e.wireSize,
+    frame: e.frame,
+    close: e.close,
+    sse: e.sse,
+    lifecycle: e.lifecycle,
+    notes: e.notes,
+    intervention: e.intervention,
+  };
 }
