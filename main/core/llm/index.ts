@@ -1,0 +1,11 @@
+export { LlmAssembler } from './assembler.ts';
+export type { AssemblerOptions } from './assembler.ts';
+export { LlmIndex } from './llm-index.ts';
+export type { LlmIndexOptions } from './llm-index.ts';
+export { LlmStreams } from './llm-streams.ts';
+export type { LlmChangeListener, LlmStreamsOptions } from './llm-streams.ts';
+export { llmSummaryRecords } from './records.ts';
+export type { LlmRecord } from './records.ts';
+export { parseJsonPath, formatJsonPath } from './json-path.ts';
+export { summarizeRequest } from './request.ts';
+export type * from './types.ts';
