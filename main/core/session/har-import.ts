@@ -7,7 +7,7 @@
  *   `text/event-stream` body; sizes are estimates, seqs follow time.
  * Errors name the file and the field path (`log.entries[3].request.url`) or the JSON line.
  */
-import { readFile } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
 import type { Connection, HeaderList, HttpResponseInfo } from '../../../shared/model/connection.ts';
 import type { Direction, Entry, EntryKind, Payload } from '../../../shared/model/entry.ts';
 import { isValidCloseCodeOnWire } from '../../../shared/model/ws-tables.ts';
@@ -20,7 +20,7 @@ import {
   type HarEntryInput,
   type HarTelltaleEntryInput,
 } from './har-schema.ts';
-import { locateJsonError } from './json-error.ts';
+import { HarStreamScanner, JsonStreamError } from './har-stream.ts';
 import { base64ToBytes } from './ndjson.ts';
 import { SessionFileError, type SessionNote } from './ndjson-reader.ts';
 import { SessionStore, type SessionStoreOptions } from './store.ts';
@@ -41,18 +41,23 @@ export interface HarImportResult {
   created: number | undefined;
 }
 
+/** Streams the file: memory is bounded by the store and the largest single HAR entry. */
 export async function readHarSession(
   path: string,
   options: HarImportOptions = {},
 ): Promise<HarImportResult> {
-  let text: string;
+  const reader = new HarReader(path, options);
+  const input = createReadStream(path, { highWaterMark: 1 << 20 });
   try {
-    text = await readFile(path, 'utf8');
+    for await (const chunk of input) reader.feed(chunk as Buffer);
   } catch (error) {
+    if (error instanceof SessionFileError) throw error;
     const reason = error instanceof Error ? error.message : String(error);
     throw new SessionFileError(path, 0, 'unreadable', `cannot read: ${reason}`, { cause: error });
+  } finally {
+    input.destroy();
   }
-  return importHarText(text, path, options);
+  return reader.finish();
 }
 
 /** `name` (a path) is used in messages only. Throws SessionFileError. */
@@ -61,44 +66,89 @@ export function importHarText(
   name: string,
   options: HarImportOptions = {},
 ): HarImportResult {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    const where = locateJsonError(text);
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new SessionFileError(
-      name,
-      where?.line ?? 0,
-      'invalid-json',
-      where === undefined
-        ? `not valid JSON (${reason})`
-        : `line ${where.line}, column ${where.column}: not valid JSON (${where.problem})`,
-    );
+  const reader = new HarReader(name, options);
+  reader.feed(Buffer.from(text, 'utf8'));
+  return reader.finish();
+}
+
+/**
+ * Feeds a HAR's bytes through the streaming scanner into the Importer, entry by entry. A
+ * problem with a HAR entry is kept until the end, because a JSON error anywhere in the file
+ * (found later) is the one to report, as a whole-file parse would.
+ */
+class HarReader {
+  readonly #name: string;
+  readonly #importer: Importer;
+  readonly #scanner: HarStreamScanner;
+  #deferred: SessionFileError | undefined;
+
+  constructor(name: string, options: HarImportOptions) {
+    this.#name = name;
+    this.#importer = new Importer(name, options);
+    this.#scanner = new HarStreamScanner((raw, i) => {
+      this.#entry(raw, i);
+    });
   }
-  const outer = harOuterSchema.safeParse(value);
-  if (!outer.success) {
-    throw new SessionFileError(
-      name,
-      0,
-      'not-a-har',
-      `not a HAR file (expected {"log":{"entries":[…]}}): ${describeIssues(outer.error)}`,
-    );
+
+  feed(chunk: Buffer): void {
+    try {
+      this.#scanner.feed(chunk);
+    } catch (error) {
+      throw this.#jsonError(error);
+    }
   }
-  const importer = new Importer(name, options);
-  outer.data.log.entries.forEach((raw, i) => {
+
+  finish(): HarImportResult {
+    try {
+      this.#scanner.end();
+    } catch (error) {
+      throw this.#jsonError(error);
+    }
+    const scanner = this.#scanner;
+    const outerValue = scanner.rootIsObject
+      ? {
+          log: scanner.sawLogObject
+            ? { ...scanner.logFields, ...(scanner.sawEntriesArray ? { entries: [] } : {}) }
+            : scanner.logValue,
+        }
+      : scanner.rootValue;
+    const outer = harOuterSchema.safeParse(outerValue);
+    if (!outer.success) {
+      throw new SessionFileError(
+        this.#name,
+        0,
+        'not-a-har',
+        `not a HAR file (expected {"log":{"entries":[…]}}): ${describeIssues(outer.error)}`,
+      );
+    }
+    if (this.#deferred !== undefined) throw this.#deferred;
+    return { ...this.#importer.finish(), created: outer.data.log._telltale?.created };
+  }
+
+  #entry(raw: unknown, i: number): void {
+    if (this.#deferred !== undefined) return;
     const parsed = harEntrySchema.safeParse(raw);
     if (!parsed.success) {
-      throw new SessionFileError(
-        name,
+      this.#deferred = new SessionFileError(
+        this.#name,
         0,
         'invalid-har',
         describeIssues(parsed.error, `log.entries[${i}]`),
       );
+      return;
     }
-    importer.add(parsed.data, `log.entries[${i}]`);
-  });
-  return { ...importer.finish(), created: outer.data.log._telltale?.created };
+    try {
+      this.#importer.add(parsed.data, `log.entries[${i}]`);
+    } catch (error) {
+      if (!(error instanceof SessionFileError)) throw error;
+      this.#deferred = error;
+    }
+  }
+
+  #jsonError(error: unknown): unknown {
+    if (!(error instanceof JsonStreamError)) return error;
+    return new SessionFileError(this.#name, error.line, 'invalid-json', error.message);
+  }
 }
 
 interface PendingEntry {
