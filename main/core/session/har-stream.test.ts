@@ -28,8 +28,9 @@ function scanInPieces(
 describe('HarStreamScanner', () => {
   it('gives each element of log.entries and the other log fields, however the bytes are cut', () => {
     const har = exportHar(richStore(), { created: 1 });
-    // Pretty-printed, a BOM, the log fields after the entries, and an extra root field.
-    const doc = { extra: { a: [1, '}]"\\'] }, log: { entries: har.log.entries, ...har.log } };
+    // Pretty-printed, a BOM, an extra root field, the log's fields after its entries.
+    const { entries: harEntries, ...logRest } = har.log;
+    const doc = { extra: { a: [1, '}]"\\'] }, log: { entries: harEntries, ...logRest } };
     const bytes = Buffer.concat([
       Buffer.from([0xef, 0xbb, 0xbf]),
       Buffer.from(JSON.stringify(doc, null, 2), 'utf8'),

@@ -69,7 +69,7 @@ export class HarStreamScanner {
   #line = 1;
   #lineStart = 0;
   #bomChecked = false;
-  #head = Buffer.alloc(0);
+  #head: Buffer = Buffer.alloc(0);
 
   constructor(onEntry: (value: unknown, index: number) => void) {
     this.#onEntry = onEntry;
@@ -107,7 +107,6 @@ export class HarStreamScanner {
         if (end < 0) {
           // The value goes on in the next chunk.
           this.#offset += n - i;
-          i = n;
           break;
         }
         this.#offset += end - i;
