@@ -1,8 +1,10 @@
 /**
  * Session files at 1 M entries: journal write throughput while a store captures, then time and
- * peak memory to open the NDJSON journal, export it to HAR, and import that HAR back.
+ * peak memory to open the NDJSON journal, export it to HAR, and import that HAR back. Then a
+ * 1 GB session (1 M entries of ~1 KiB) captured through a journal with a 64 MiB payload budget:
+ * peak memory while capturing, random read-back of evicted payloads, and opening that file.
  *
- *   node --expose-gc bench/session.bench.ts            (ENTRIES=200000 for a quicker run)
+ *   node --expose-gc bench/session.bench.ts     (ENTRIES=200000 LARGE_ENTRIES=200000: quicker)
  *
  * Peak memory is sampled every 10 ms (RSS and heapUsed) while each step runs, after a GC and with
  * the previous step's store dropped, so each figure is that step's own. Temp files go under
@@ -18,11 +20,16 @@ import { readNdjsonSession } from '../main/core/session/ndjson-reader.ts';
 import { NdjsonSessionWriter } from '../main/core/session/ndjson-writer.ts';
 import { SessionStore } from '../main/core/session/store.ts';
 
+const MB_ = 1024 * 1024;
 const ENTRIES = Number(process.env.ENTRIES ?? 1_000_000);
+const LARGE_ENTRIES = Number(process.env.LARGE_ENTRIES ?? 1_000_000);
+const LARGE_PAYLOAD = 1024;
+const BUDGET = 64 * MB_;
+const RANDOM_READS = 10_000;
 const CONNECTIONS = 100;
 /** Entries appended between yields to the event loop, as a decoder delivers a socket read. */
 const BURST = 1000;
-const MB = 1024 * 1024;
+const MB = MB_;
 
 export async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'telltale-session-bench-'));
@@ -72,6 +79,83 @@ async function run(dir: string): Promise<void> {
     imported = (await readHarSession(har)).store.size;
   });
   report(`import HAR back (${fmt(imported)} entries)`, reimport);
+  await rm(har);
+  await rm(journal);
+
+  await large(dir);
+}
+
+/** 1 GB of payload through a journal with a 64 MiB budget, then random reads, then reopen. */
+async function large(dir: string): Promise<void> {
+  const journal = join(dir, 'large.ndjson');
+  const held: { store?: SessionStore } = {};
+  const captured = await measure(async () => {
+    const store = new SessionStore({ payloadBudget: BUDGET });
+    held.store = store;
+    const writer = new NdjsonSessionWriter(journal, { store });
+    addConnections(store, Date.now());
+    const filler = 'x'.repeat(LARGE_PAYLOAD - 30);
+    const timeBase = Date.now();
+    for (let i = 0; i < LARGE_ENTRIES; i++) {
+      // Distinct strings, as a socket gives: nothing shared that would flatter the heap.
+      const payload = `{"i":${String(i)},"pad":"${filler}"}`;
+      store.append({
+        connectionId: `c${i % CONNECTIONS}`,
+        time: timeBase + i / 10,
+        direction: 'in',
+        kind: 'text',
+        payload,
+        payloadSize: payload.length,
+        wireSize: payload.length + 4,
+      });
+      if (i % BURST === BURST - 1) await yieldToLoop();
+    }
+    store.flush();
+    await writer.close();
+  });
+  const size = (await stat(journal)).size;
+  const store = held.store;
+  if (store === undefined) throw new Error('bench: no store');
+  const stats = store.memoryStats();
+  report(
+    `capture ${fmt(LARGE_ENTRIES)} × ${LARGE_PAYLOAD} B entries through the journal (${(size / MB).toFixed(0)} MB file), budget ${(BUDGET / MB).toFixed(0)} MiB: ${fmt(stats.evictedEntries)} payloads evicted`,
+    captured,
+  );
+  readBack(store, 'captured store');
+  delete held.store;
+
+  const open = await measure(async () => {
+    held.store = (await readNdjsonSession(journal, { store: { payloadBudget: BUDGET } })).store;
+  });
+  report(
+    `open the ${(size / MB).toFixed(0)} MB session, budget ${(BUDGET / MB).toFixed(0)} MiB`,
+    open,
+  );
+  if (held.store !== undefined) readBack(held.store, 'opened store');
+}
+
+function readBack(store: SessionStore, what: string): void {
+  let bytes = 0;
+  let seed = 12345;
+  const t0 = performance.now();
+  for (let k = 0; k < RANDOM_READS; k++) {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    // The oldest 90 %: evicted under a 64 MiB budget.
+    const seq = 1 + (seed % Math.floor(store.size * 0.9));
+    const entry = store.get(seq);
+    if (
+      entry === undefined ||
+      typeof entry.payload !== 'string' ||
+      !entry.payload.startsWith(`{"i":${String(seq - 1)},`)
+    ) {
+      throw new Error(`bench: read back the wrong payload for seq ${seq}`);
+    }
+    bytes += entry.payload.length;
+  }
+  const us = ((performance.now() - t0) * 1000) / RANDOM_READS;
+  console.log(
+    `  ${what}: ${fmt(RANDOM_READS)} random get() of evicted entries: ${us.toFixed(1)} µs each (${(bytes / MB).toFixed(1)} MB read back, checked)`,
+  );
 }
 
 // ── capture ──────────────────────────────────────────────────────────────────
@@ -80,6 +164,20 @@ async function capture(payloads: string[], journal: string | undefined): Promise
   const store = new SessionStore();
   const writer = journal === undefined ? undefined : new NdjsonSessionWriter(journal, { store });
   const timeBase = Date.now();
+  addConnections(store, timeBase);
+  const t0 = performance.now();
+  for (let i = 0; i < ENTRIES; i++) {
+    store.append(makeEntry(i, payloads, timeBase));
+    if (i % BURST === BURST - 1) await yieldToLoop();
+  }
+  store.flush();
+  await writer?.close();
+  const seconds = (performance.now() - t0) / 1000;
+  store.dispose();
+  return Math.round(ENTRIES / seconds);
+}
+
+function addConnections(store: SessionStore, timeBase: number): void {
   for (let c = 0; c < CONNECTIONS; c++) {
     store.addConnection({
       id: `c${c}`,
@@ -94,16 +192,6 @@ async function capture(payloads: string[], journal: string | undefined): Promise
       bytesIn: 0,
     });
   }
-  const t0 = performance.now();
-  for (let i = 0; i < ENTRIES; i++) {
-    store.append(makeEntry(i, payloads, timeBase));
-    if (i % BURST === BURST - 1) await yieldToLoop();
-  }
-  store.flush();
-  await writer?.close();
-  const seconds = (performance.now() - t0) / 1000;
-  store.dispose();
-  return Math.round(ENTRIES / seconds);
 }
 
 function makePayloads(): string[] {
