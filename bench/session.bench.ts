@@ -131,7 +131,8 @@ async function large(dir: string): Promise<void> {
     `open the ${(size / MB).toFixed(0)} MB session, budget ${(BUDGET / MB).toFixed(0)} MiB`,
     open,
   );
-  if (held.store !== undefined) readBack(held.store, 'opened store');
+  const opened = held.store as SessionStore | undefined;
+  if (opened !== undefined) readBack(opened, 'opened store');
 }
 
 function readBack(store: SessionStore, what: string): void {
