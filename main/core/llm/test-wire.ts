@@ -22,8 +22,10 @@ export function sseBlock(e: WireEvent): string {
 export interface StreamPlan {
   status?: number;
   headers?: Record<string, string>;
-  /** Raw text blocks to send (use sseBlock), in order. */
-  blocks: string[];
+  /** Raw blocks to send (use sseBlock), in order; bytes for what is not UTF-8. */
+  blocks: (string | Buffer)[];
+  /** Default headers to leave out (e.g. `Cache-Control`). */
+  omitHeaders?: string[];
   /** Delay between blocks (ms); a function for uneven pacing. Default 3. */
   gapMs?: number | ((i: number) => number);
   /** After this many blocks, destroy the socket (an abort mid-stream). */
@@ -75,11 +77,13 @@ export async function streamingServer(
 }
 
 async function send(res: http.ServerResponse, plan: StreamPlan): Promise<void> {
-  res.writeHead(plan.status ?? 200, {
+  const headers: Record<string, string> = {
     'Content-Type': 'text/event-stream; charset=utf-8',
     'Cache-Control': 'no-cache',
     ...plan.headers,
-  });
+  };
+  for (const name of plan.omitHeaders ?? []) Reflect.deleteProperty(headers, name);
+  res.writeHead(plan.status ?? 200, headers);
   res.flushHeaders();
   // A function, so each check reads the socket's state after the await.
   const gone = (): boolean => res.destroyed;
@@ -88,13 +92,13 @@ async function send(res: http.ServerResponse, plan: StreamPlan): Promise<void> {
       res.socket?.destroy();
       return;
     }
-    const block = plan.blocks[i] ?? '';
+    const block = Buffer.from(plan.blocks[i] ?? '');
     // Split inside the block: readers must join events cut across TCP reads.
     const cut = Math.max(1, Math.floor(block.length / 3));
-    res.write(block.slice(0, cut));
+    res.write(block.subarray(0, cut));
     await sleep(1);
     if (gone()) return;
-    res.write(block.slice(cut));
+    res.write(block.subarray(cut));
     const gap = typeof plan.gapMs === 'function' ? plan.gapMs(i) : (plan.gapMs ?? 3);
     await sleep(gap);
     if (gone()) return;

@@ -1,0 +1,77 @@
+/**
+ * Diagnostics of one session store: what is there when created, then the change feed (live), and
+ * a timer so that idle gaps and missing pongs are found while nothing arrives.
+ */
+import type { SessionStore } from '../session/store.ts';
+import { DiagnosticsEngine } from './engine.ts';
+import type { DiagnosticsOptions, Finding } from './types.ts';
+
+export interface LiveDiagnosticsOptions extends DiagnosticsOptions {
+  /** Re-check open connections this often (ms, default 5000; 0 never). */
+  tickMs?: number;
+  /** The clock (tests). */
+  now?: () => number;
+}
+
+export type FindingsListener = (findings: Finding[]) => void;
+
+export class LiveDiagnostics {
+  readonly #engine: DiagnosticsEngine;
+  readonly #now: () => number;
+  readonly #listeners = new Set<FindingsListener>();
+  readonly #unsubscribe: () => void;
+  readonly #timer: NodeJS.Timeout | undefined;
+  #current: Finding[] = [];
+  #signature = '';
+
+  constructor(store: SessionStore, options: LiveDiagnosticsOptions = {}) {
+    this.#engine = new DiagnosticsEngine(options);
+    this.#now = options.now ?? Date.now;
+    for (const connection of store.connections()) this.#engine.observeConnection(connection);
+    for (const entry of store.allEntries()) this.#engine.observeEntry(entry);
+    this.#unsubscribe = store.subscribe((batch) => {
+      for (const connection of batch.connections) this.#engine.observeConnection(connection);
+      for (const entry of batch.entries) this.#engine.observeEntry(entry);
+      this.#refresh();
+    });
+    const tickMs = options.tickMs ?? 5000;
+    if (tickMs > 0) {
+      this.#timer = setInterval(() => {
+        this.#refresh();
+      }, tickMs);
+      this.#timer.unref();
+    }
+    this.#refresh();
+  }
+
+  findings(): Finding[] {
+    return this.#current;
+  }
+
+  /** Called with all current findings whenever they change. */
+  onChange(listener: FindingsListener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** Re-checks now (a test, or a UI that wants fresh idle figures). */
+  refresh(): Finding[] {
+    this.#refresh();
+    return this.#current;
+  }
+
+  dispose(): void {
+    this.#unsubscribe();
+    if (this.#timer !== undefined) clearInterval(this.#timer);
+    this.#listeners.clear();
+  }
+
+  #refresh(): void {
+    const findings = this.#engine.findings(this.#now());
+    const signature = findings.map((f) => `${f.rule}|${f.connectionId}|${f.message}`).join('\n');
+    this.#current = findings;
+    if (signature === this.#signature) return;
+    this.#signature = signature;
+    for (const listener of this.#listeners) listener(findings);
+  }
+}

@@ -1,0 +1,99 @@
+/**
+ * Findings of the stream diagnostics: what production guides for SSE and WebSocket say goes
+ * wrong, checked against recorded connections. Rule ids are stable strings (exports, CI gates and
+ * filters rely on them): add new ones, never rename.
+ */
+import type { HeaderList } from '../../../shared/model/connection.ts';
+
+export type Severity = 'info' | 'warning' | 'error';
+
+export interface FindingEvidence {
+  /** Entries that show the problem (at most `maxEvidenceSeqs`, in seq order). */
+  seqs: number[];
+  /** Headers that show it (request or response, as recorded). */
+  headers: HeaderList;
+}
+
+export interface Finding {
+  rule: RuleId;
+  severity: Severity;
+  connectionId: string;
+  evidence: FindingEvidence;
+  /** What was seen, with the figures. */
+  message: string;
+  /** One paragraph: how to fix it. */
+  fix: string;
+}
+
+export const RULE = {
+  sseContentType: 'sse.content-type',
+  sseNotUtf8: 'sse.not-utf8',
+  sseNoCacheControl: 'sse.no-cache-control',
+  sseBuffering: 'sse.buffering',
+  sseIdleGap: 'sse.idle-gap',
+  sseNoEventId: 'sse.no-event-id',
+  sseNoRetry: 'sse.no-retry',
+  sseReconnectStorm: 'sse.reconnect-storm',
+  sseReconnectWithoutLastEventId: 'sse.reconnect-without-last-event-id',
+  sseReconnectReplay: 'sse.reconnect-replay',
+  sseHttp1ConnectionLimit: 'sse.http1-connection-limit',
+  wsNoHeartbeat: 'ws.no-heartbeat',
+  wsAbnormalClose: 'ws.abnormal-close',
+  wsCloseCode: 'ws.close-code',
+  wsPongMissing: 'ws.pong-missing',
+  wsPingRttRising: 'ws.ping-rtt-rising',
+  wsLargeMessage: 'ws.large-message',
+  wsDeflateContextTakeover: 'ws.deflate-context-takeover',
+  wsProtocolViolation: 'ws.protocol-violation',
+} as const;
+
+export type RuleId = (typeof RULE)[keyof typeof RULE];
+
+export interface DiagnosticsOptions {
+  /** Idle timeouts of common proxies and load balancers (ms). Default [30 000, 60 000]. */
+  idleTimeoutsMs?: number[];
+  /** A ping without its pong after this long is missing (ms). Default 10 000. */
+  pongTimeoutMs?: number;
+  /** Messages above this many bytes hit common server limits. Default 1 000 000. */
+  largeMessageBytes?: number;
+  /** This many connections to one URL within `stormWindowMs` is a reconnect storm. Default 5. */
+  stormConnections?: number;
+  /** Default 10 000 ms. */
+  stormWindowMs?: number;
+  /** Concurrent HTTP/1.1 event streams per origin that browsers allow. Default 6. */
+  http1ConnectionLimit?: number;
+  /** Concurrent context-takeover deflate sockets per origin worth a note. Default 10. */
+  deflateConnections?: number;
+  /** A burst: at least this many events within `burstWindowMs`… Default 4. */
+  burstEvents?: number;
+  /** Default 5 ms. */
+  burstWindowMs?: number;
+  /** …after a quiet spell of at least this long. Default 250 ms. */
+  burstQuietMs?: number;
+  /** Bursts on one stream before it is called buffered. Default 2. */
+  burstsToReport?: number;
+  /** Ping RTT rising: the last quarter's mean over the first quarter's by this factor. Default 2. */
+  rttRiseFactor?: number;
+}
+
+export type ResolvedOptions = Required<DiagnosticsOptions>;
+
+export function resolveOptions(options: DiagnosticsOptions = {}): ResolvedOptions {
+  return {
+    idleTimeoutsMs: [...(options.idleTimeoutsMs ?? [30_000, 60_000])].sort((a, b) => a - b),
+    pongTimeoutMs: options.pongTimeoutMs ?? 10_000,
+    largeMessageBytes: options.largeMessageBytes ?? 1_000_000,
+    stormConnections: options.stormConnections ?? 5,
+    stormWindowMs: options.stormWindowMs ?? 10_000,
+    http1ConnectionLimit: options.http1ConnectionLimit ?? 6,
+    deflateConnections: options.deflateConnections ?? 10,
+    burstEvents: options.burstEvents ?? 4,
+    burstWindowMs: options.burstWindowMs ?? 5,
+    burstQuietMs: options.burstQuietMs ?? 250,
+    burstsToReport: options.burstsToReport ?? 2,
+    rttRiseFactor: options.rttRiseFactor ?? 2,
+  };
+}
+
+/** Evidence lists stop here: a finding points at examples, not at every entry. */
+export const maxEvidenceSeqs = 20;
