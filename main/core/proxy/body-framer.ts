@@ -46,6 +46,8 @@ export class BodyFramer {
   readonly mode: BodyMode;
   /** Receives the payload (de-chunked) as views into pushed chunks; absent: not computed. */
   readonly #onPayload: ((payload: Buffer) => void) | undefined;
+  /** Told each offset in a pushed chunk where a chunk of a chunked body has just ended. */
+  readonly #onChunkBoundary: ((chunk: Buffer, offset: number) => void) | undefined;
   #remaining: number;
   #state: number;
   /** Bytes of the current size/trailer line seen so far (lines can straddle chunks). */
@@ -55,9 +57,14 @@ export class BodyFramer {
   /** Total payload bytes so far. */
   payloadBytes = 0;
 
-  constructor(mode: BodyMode, onPayload?: (payload: Buffer) => void) {
+  constructor(
+    mode: BodyMode,
+    onPayload?: (payload: Buffer) => void,
+    onChunkBoundary?: (chunk: Buffer, offset: number) => void,
+  ) {
     this.mode = mode;
     this.#onPayload = onPayload;
+    this.#onChunkBoundary = onChunkBoundary;
     this.#remaining = mode.kind === 'length' ? mode.length : 0;
     this.#state =
       mode.kind === 'none' || (mode.kind === 'length' && mode.length === 0)
@@ -69,6 +76,14 @@ export class BodyFramer {
 
   get done(): boolean {
     return this.#state === DONE;
+  }
+
+  /**
+   * Chunked bodies: between two chunks (before a chunk-size line), where a whole chunk of the
+   * proxy's own may be put without breaking the framing.
+   */
+  get atChunkBoundary(): boolean {
+    return this.mode.kind === 'chunked' && this.#state === SIZE_LINE && this.#line.length === 0;
   }
 
   push(chunk: Buffer): PushResult {
@@ -158,6 +173,7 @@ export class BodyFramer {
           } else if (byte === LF) {
             this.#state = SIZE_LINE;
             i += 1;
+            this.#onChunkBoundary?.(chunk, i);
           } else {
             return this.#fail(n, 'http.bad-chunk-end', 'chunk data not followed by CRLF');
           }

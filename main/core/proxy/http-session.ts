@@ -36,6 +36,10 @@ import { SseTap } from './sse-tap.ts';
 import { connectUpstream, originKey } from './upstream.ts';
 import { forward, Valve } from './valve.ts';
 import { WsTap } from './ws-tap.ts';
+import type { LiveStreams } from './live-streams.ts';
+import { SseInjector } from './sse-injector.ts';
+import { WsInjector } from './ws-injector.ts';
+import { parsePerMessageDeflate } from '../protocol/ws/permessage-deflate.ts';
 
 export interface HttpSessionOptions {
   store: SessionStore;
@@ -49,6 +53,8 @@ export interface HttpSessionOptions {
   onConnect?: (client: net.Socket, line: RequestLine, head: HttpHead, rest: Buffer) => void;
   /** Bytes that arrived before the session took over (after a CONNECT head, a sniffed first read). */
   initial?: Buffer;
+  /** Where open WebSockets and event streams are listed for injection. */
+  live?: LiveStreams;
 }
 
 /** The exchange in progress on this stream. */
@@ -68,6 +74,9 @@ interface Exchange {
   refusedBody: Buffer[] | null;
   refusedSize: number;
   wsTap: WsTap | null;
+  /** Injection into the open WebSocket, per direction. */
+  ws: { out: WsInjector; in: WsInjector } | null;
+  sseInjector: SseInjector | null;
   sentToClient: boolean;
   startedAt: number;
   bytesIn: number;
@@ -160,7 +169,8 @@ export class HttpSession {
         case 'tunnel': {
           const upstream = this.#upstream;
           const exchange = this.#exchange;
-          if (upstream) forward(upstream, rest, this.#clientValve);
+          if (exchange?.ws) exchange.ws.out.push(rest);
+          else if (upstream) forward(upstream, rest, this.#clientValve);
           exchange?.wsTap?.feed('out', rest);
           return;
         }
@@ -213,6 +223,8 @@ export class HttpSession {
       refusedBody: null,
       refusedSize: 0,
       wsTap: null,
+      ws: null,
+      sseInjector: null,
       sentToClient: false,
       startedAt: now(),
       bytesIn: 0,
@@ -268,12 +280,25 @@ export class HttpSession {
     const valve = this.#upstreamValve;
     if (!valve) return;
     if (exchange.wsTap) {
-      forward(this.#client, chunk, valve);
+      if (exchange.ws) exchange.ws.in.push(chunk);
+      else forward(this.#client, chunk, valve);
       exchange.wsTap.feed('in', chunk);
       return;
     }
     exchange.sentToClient = true;
-    forward(this.#client, chunk, valve);
+    // With an SSE injection waiting, the chunk is framed first and forwarded split where the
+    // event may go; otherwise it is forwarded before anything reads it.
+    const injector = exchange.sseInjector;
+    const held = injector?.begin(chunk) ?? false;
+    if (!held) forward(this.#client, chunk, valve);
+    try {
+      this.#readResponse(exchange, chunk);
+    } finally {
+      if (held) injector?.release();
+    }
+  }
+
+  #readResponse(exchange: Exchange, chunk: Buffer): void {
     let rest = chunk;
     while (rest.length > 0 && this.#exchange === exchange) {
       if (!exchange.responseFramer) {
@@ -286,9 +311,12 @@ export class HttpSession {
         rest = got.rest;
         this.#onResponseHead(exchange, got.head);
         // (Re-read: the head may have just opened the WebSocket.)
-        const tap = exchange.wsTap as WsTap | null;
+        const tap = exchange.wsTap;
         if (tap) {
-          if (rest.length > 0) tap.feed('in', rest);
+          if (rest.length > 0) {
+            exchange.ws?.in.observe(rest);
+            tap.feed('in', rest);
+          }
           return;
         }
         continue;
@@ -311,7 +339,11 @@ export class HttpSession {
         return;
       }
       rest = rest.subarray(result.consumed);
-      if (result.done) this.#finishExchange(exchange);
+      if (result.done) {
+        // The held chunk goes out before the response is finished (which may end the client).
+        exchange.sseInjector?.end();
+        this.#finishExchange(exchange);
+      }
     }
   }
 
@@ -347,6 +379,7 @@ export class HttpSession {
         `101 Switching Protocols (${protocol ? `protocol ${protocol}` : 'no subprotocol'}, ${extensions ? `extensions ${extensions}` : 'no extensions'})`,
       );
       exchange.wsTap = new WsTap(record, head.headers, this.#o.maxPayload);
+      this.#startWsInjectors(exchange, head.headers);
       this.#clientState = 'tunnel';
       this.#client.setTimeout(0);
       this.#upstream?.setTimeout(0);
@@ -365,15 +398,35 @@ export class HttpSession {
       status.status < 300;
     record.update({ response, ...(isSse ? { kind: 'sse' as const, state: 'open' as const } : {}) });
     if (isSse) {
-      const sse = new SseTap(record, headerValue(head.headers, 'content-encoding') ?? '');
+      const contentEncoding = headerValue(head.headers, 'content-encoding') ?? '';
+      const sse = new SseTap(record, contentEncoding);
       exchange.sse = sse;
       // A quiet stream is normal for SSE: the idle timeout is for keep-alive connections.
       this.#client.setTimeout(0);
       this.#upstream?.setTimeout(0);
       record.lifecycle('open', `${status.status} ${status.statusText || 'OK'} (text/event-stream)`);
-      exchange.responseFramer = new BodyFramer(mode, (payload) => {
-        sse.push(payload);
+      const injector = new SseInjector({
+        connectionId: record.id,
+        to: this.#client,
+        source: this.#upstreamValve ?? this.#clientValve,
+        framing: mode.kind === 'chunked' ? 'chunked' : mode.kind === 'close' ? 'close' : 'length',
+        encoded: !/^\s*(identity)?\s*$/i.test(contentEncoding),
+        atChunkBoundary: () => framer.atChunkBoundary,
+        append: (entry) => record.store.append(entry),
       });
+      const framer = new BodyFramer(
+        mode,
+        (payload) => {
+          injector.onPayload(payload);
+          sse.push(payload);
+        },
+        (chunk, offset) => {
+          injector.onChunkBoundary(chunk, offset);
+        },
+      );
+      exchange.responseFramer = framer;
+      exchange.sseInjector = injector;
+      this.#o.live?.add(record.id, { kind: 'sse', in: injector });
     } else if (exchange.upgrade) {
       exchange.refusedBody = [];
       exchange.responseFramer = new BodyFramer(mode, (payload) => {
@@ -410,8 +463,34 @@ export class HttpSession {
     for (const bytes of held) this.#onClientData(bytes);
   }
 
+  #startWsInjectors(exchange: Exchange, responseHeaders: HeaderList): void {
+    const upstream = this.#upstream;
+    const upstreamValve = this.#upstreamValve;
+    if (!upstream || !upstreamValve) return;
+    const { record } = exchange;
+    // As the tap reads them: every Sec-WebSocket-Extensions header, joined.
+    const extensions = responseHeaders
+      .filter(([n]) => n.toLowerCase() === 'sec-websocket-extensions')
+      .map(([, v]) => v)
+      .join(', ');
+    const deflate = extensions ? parsePerMessageDeflate(extensions) : null;
+    const append = (entry: Parameters<SessionStore['append']>[0]): void => {
+      record.store.append(entry);
+    };
+    const common = { connectionId: record.id, deflate, append };
+    exchange.ws = {
+      out: new WsInjector({ ...common, direction: 'out', to: upstream, source: this.#clientValve }),
+      in: new WsInjector({ ...common, direction: 'in', to: this.#client, source: upstreamValve }),
+    };
+    this.#o.live?.add(record.id, { kind: 'ws', ...exchange.ws });
+  }
+
   async #recordEnd(exchange: Exchange, fault: string | null): Promise<void> {
     const { record } = exchange;
+    this.#o.live?.delete(record.id);
+    exchange.ws?.out.end();
+    exchange.ws?.in.end();
+    exchange.sseInjector?.end();
     if (record.ended) return;
     const counts = { bytesIn: exchange.bytesIn, bytesOut: exchange.bytesOut };
     if (exchange.wsTap) {

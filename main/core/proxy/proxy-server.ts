@@ -12,6 +12,9 @@ import type { LeafIssuer, TunnelOptions } from './connect-tunnel.ts';
 import { HttpSession } from './http-session.ts';
 import { forwardRouter, reverseRouter } from './routes.ts';
 import { hostForUrl } from './upstream.ts';
+import { LiveStreams } from './live-streams.ts';
+import type { Direction } from '../../../shared/model/entry.ts';
+import type { OutgoingMessage } from '../replay/outgoing.ts';
 
 export interface ProxyOptions {
   /** Default 8080; 0 picks a free port. */
@@ -37,6 +40,15 @@ export interface ProxyHandle {
   readonly port: number;
   /** Client connections open now. */
   readonly openConnections: number;
+  /**
+   * Sends a message of Telltale's own into an open proxied connection: a text or binary message
+   * into a WebSocket (`out` toward the server, `in` toward the client), or an SSE event toward
+   * the client of an event stream. Resolves once it is written (it waits for the current message
+   * or event to end); rejects with InjectError (stable `code`) when it cannot be.
+   */
+  inject(connectionId: string, direction: Direction, message: OutgoingMessage): Promise<void>;
+  /** Ids of the proxied WebSockets and event streams open now. */
+  liveConnections(): string[];
   /** Stops listening and ends every connection. */
   close(): Promise<void>;
 }
@@ -56,7 +68,9 @@ export async function startProxy(
 ): Promise<ProxyHandle> {
   const host = options.host ?? '127.0.0.1';
   const currentStore = typeof store === 'function' ? store : () => store;
+  const live = new LiveStreams();
   const tunnelOptions: TunnelOptions = {
+    live,
     get store() {
       return currentStore();
     },
@@ -98,6 +112,8 @@ export async function startProxy(
     get openConnections() {
       return sockets.size;
     },
+    inject: (connectionId, direction, message) => live.inject(connectionId, direction, message),
+    liveConnections: () => live.ids(),
     close: () =>
       new Promise<void>((resolve) => {
         for (const socket of sockets) socket.destroy();
