@@ -38,11 +38,12 @@ describe('SSE diagnostics', () => {
         ': keep-alive\n\n',
         ...good(4, 3),
       ],
-      gapMs: (i) => (i >= 2 && i <= 5 ? 60 : 10),
+      gapMs: (i) => (i >= 2 && i <= 5 ? 100 : 10),
     }));
     await readStream(`${proxyUrl}/feed`);
     await allEnded(store);
-    expect(diagnoseStore(store, fast)).toEqual([]);
+    // 400 ms without an event, kept alive by comments 100 ms apart: under a 250 ms timeout.
+    expect(diagnoseStore(store, { ...fast, idleTimeoutsMs: [250, 500] })).toEqual([]);
   });
 
   it('sse.content-type: a stream asked for and served as application/json', async () => {
