@@ -62,10 +62,14 @@ async function flood(socket: WebSocket, first: number, count: number, rate: numb
 
 export async function main(): Promise<void> {
   const dataDir = await mkdtemp(join(tmpdir(), 'telltale-ui-bench-'));
-  const child = spawn(process.execPath, [join(root, 'bin/telltale.js'), 'serve', '--port', '0'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, TELLTALE_DATA_DIR: dataDir },
-  });
+  const child = spawn(
+    process.execPath,
+    [join(root, 'bin/telltale.js'), 'serve', '--port', '0', '--proxy-port', '0'],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, TELLTALE_DATA_DIR: dataDir },
+    },
+  );
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => {

@@ -21,10 +21,14 @@ const problems: string[] = [];
 
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'telltale-ui-'));
-  child = spawn(process.execPath, [join(root, 'bin/telltale.js'), 'serve', '--port', '0'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, TELLTALE_DATA_DIR: dataDir },
-  });
+  child = spawn(
+    process.execPath,
+    [join(root, 'bin/telltale.js'), 'serve', '--port', '0', '--proxy-port', '0'],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, TELLTALE_DATA_DIR: dataDir },
+    },
+  );
   url = await new Promise<string>((resolve, reject) => {
     let stdout = '';
     child.stdout?.on('data', (chunk: Buffer) => {
@@ -175,6 +179,31 @@ describe('inspector UI', () => {
     expect(text.split('\n')[0]).toContain('"telltale"');
     expect(text).toContain('echo me please');
 
+    await page.close();
+    expect(problems).toEqual([]);
+  }, 60_000);
+
+  it('shows the proxy, stops and restarts it, with setup snippets for its port', async () => {
+    const page = await openPage();
+    await page.keyboard.press('x');
+    const dialog = page.getByRole('dialog', { name: 'Proxy' });
+    const status = dialog.getByTestId('proxy-status');
+    await expect
+      .poll(() => status.textContent())
+      .toMatch(/^Listening at http:\/\/127\.0\.0\.1:\d+/);
+    const url = /http:\/\/127\.0\.0\.1:\d+/.exec((await status.textContent()) ?? '')?.[0] ?? '';
+    expect(await dialog.locator('pre').first().textContent()).toContain(`HTTP_PROXY=${url}`);
+    await dialog.getByRole('button', { name: 'Stop' }).click();
+    await expect.poll(() => status.textContent()).toMatch(/^Stopped/);
+    expect(await dialog.locator('pre').count()).toBe(0);
+    await dialog.getByLabel('Port').fill('0');
+    await dialog.getByRole('button', { name: 'Start' }).click();
+    await expect
+      .poll(() => status.textContent())
+      .toMatch(/^Listening at http:\/\/127\.0\.0\.1:\d+/);
+    await page.screenshot({ path: join(screenshots, 'ui-proxy-light.png') });
+    await page.keyboard.press('Escape');
+    await expect.poll(() => dialog.count()).toBe(0);
     await page.close();
     expect(problems).toEqual([]);
   }, 60_000);

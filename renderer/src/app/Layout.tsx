@@ -1,5 +1,6 @@
 import { Splitter } from '../components/Splitter.tsx';
 import { RateChart } from '../features/chart/RateChart.tsx';
+import { ProxyButton, ProxyPanel } from '../features/proxy/ProxyPanel.tsx';
 import { SessionActions } from '../features/session/SessionActions.tsx';
 import { SettingsControls } from '../features/settings/SettingsControls.tsx';
 import { useTheme } from '../features/settings/useTheme.ts';
@@ -31,6 +32,11 @@ export function Layout(props: { status: CoreStatus }) {
         <h1 className="brand">Telltale</h1>
         <SessionActions />
         <span className="spacer" />
+        <ProxyButton
+          onOpen={() => {
+            useUi.getState().openDialog('proxy');
+          }}
+        />
         <SettingsControls />
         <button
           type="button"
@@ -105,6 +111,13 @@ export function Layout(props: { status: CoreStatus }) {
         </aside>
       </div>
       <StatusBar status={props.status} />
+      {dialog === 'proxy' && (
+        <ProxyPanel
+          onClose={() => {
+            useUi.getState().openDialog(null);
+          }}
+        />
+      )}
       {dialog === 'help' && (
         <HelpDialog
           onClose={() => {

@@ -81,6 +81,8 @@ export function fakeApi(initial: EntryRow[] = [], connections: Connection[] = []
         connectionListeners.add(listener);
         return () => connectionListeners.delete(listener);
       },
+      getProxyState: () => Promise.resolve({ running: false, settings: { port: 8080 } }),
+      onProxyState: () => () => undefined,
       onSessionReset: () => () => undefined,
       onSettings: () => () => undefined,
     } satisfies Partial<InspectorApi> as unknown as InspectorApi,

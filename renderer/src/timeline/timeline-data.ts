@@ -6,6 +6,7 @@
 import type { EntryQuery, InspectorApi } from '../../../shared/api.ts';
 import type { EntryRow } from '../../../shared/model/wire.ts';
 import { useConnections } from '../stores/connections.ts';
+import { useProxy } from '../stores/proxy.ts';
 import { useUi } from '../stores/ui.ts';
 import { ConnectionStats } from './connection-stats.ts';
 import { IngestQueue, type FrameScheduler, animationFrame } from './ingest.ts';
@@ -56,7 +57,16 @@ export class TimelineData {
       api.onSettings((settings) => {
         useUi.getState().applySettings(settings);
       }),
+      api.onProxyState((state) => {
+        useProxy.getState().set(state);
+      }),
     );
+    void api
+      .getProxyState()
+      .then((state) => {
+        useProxy.getState().set(state);
+      })
+      .catch(() => undefined);
     const settings = await api.getSettings();
     useUi.getState().applySettings(settings);
     await this.#reload();

@@ -6,6 +6,7 @@ export type ShortcutAction =
   | 'help'
   | 'focusFilter'
   | 'newConnection'
+  | 'proxy'
   | 'focusComposer'
   | 'next'
   | 'previous'
@@ -36,6 +37,7 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { keys: ['?'], label: 'Show this list', action: 'help' },
   { keys: ['/'], label: 'Focus the filter box', action: 'focusFilter' },
   { keys: ['n'], label: 'New connection', action: 'newConnection' },
+  { keys: ['x'], label: 'Proxy settings and setup snippets', action: 'proxy' },
   { keys: ['c'], label: 'Focus the composer', action: 'focusComposer' },
   { keys: ['ArrowDown', 'j'], label: 'Next row', action: 'next' },
   { keys: ['ArrowUp', 'k'], label: 'Previous row', action: 'previous' },
