@@ -48,7 +48,11 @@ export class LiveDiagnostics {
     return this.#current;
   }
 
-  /** Called with all current findings whenever they change. */
+  /**
+   * Called with all current findings when one appears, goes, or changes severity or evidence.
+   * Figures in the messages of open connections (idle time) grow between calls: `findings()` has
+   * the latest.
+   */
   onChange(listener: FindingsListener): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
@@ -68,7 +72,10 @@ export class LiveDiagnostics {
 
   #refresh(): void {
     const findings = this.#engine.findings(this.#now());
-    const signature = findings.map((f) => `${f.rule}|${f.connectionId}|${f.message}`).join('\n');
+    // Not the message: an open connection's idle figure grows on every tick, which is no news.
+    const signature = findings
+      .map((f) => `${f.rule}|${f.connectionId}|${f.severity}|${f.evidence.seqs.join(',')}`)
+      .join('\n');
     this.#current = findings;
     if (signature === this.#signature) return;
     this.#signature = signature;
