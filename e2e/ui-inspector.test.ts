@@ -108,7 +108,7 @@ async function connect(page: Page, target: string): Promise<void> {
 const rows = (page: Page, text: string) => page.locator('[role=row][data-seq]', { hasText: text });
 
 describe('inspector UI', () => {
-  it('opens a WebSocket connection, shows its messages, filters, opens a detail, sends and sees the echo, exports', async () => {
+  it('opens a WebSocket connection, shows its messages, filters, opens a detail, sends and sees the echo, exports, clears and reopens the export', async () => {
     const page = await openPage();
     await connect(page, `ws://127.0.0.1:${peer.port}/`);
     await expect.poll(() => rows(page, 'greeting').count()).toBe(3);
@@ -178,6 +178,19 @@ describe('inspector UI', () => {
     const text = await readFile(file, 'utf8');
     expect(text.split('\n')[0]).toContain('"telltale"');
     expect(text).toContain('echo me please');
+
+    // Clear, then open the exported file again: the session comes back.
+    await page.getByRole('button', { name: 'Clear' }).click();
+    await page.getByRole('button', { name: 'Really clear?' }).click();
+    await expect.poll(() => page.locator('[role=row][data-seq]').count()).toBe(0);
+    await expect.poll(() => page.locator('[data-connection]').count()).toBe(0);
+    await page.getByTestId('open-file').setInputFiles({
+      name: 'session.ndjson',
+      mimeType: 'application/x-ndjson',
+      buffer: Buffer.from(text),
+    });
+    await expect.poll(() => rows(page, 'echo me please').count()).toBe(2);
+    await expect.poll(() => page.locator('[data-connection]').count()).toBe(1);
 
     await page.close();
     expect(problems).toEqual([]);

@@ -52,6 +52,11 @@ export class TimelineData {
         useConnections.getState().upsert(connections);
       }),
       api.onSessionReset(() => {
+        // Seqs and connection ids of the old session mean nothing in the new one.
+        useUi.getState().selectRow(null);
+        useUi.getState().selectConnection(null);
+        if (useUi.getState().filter.onlyConnection !== null)
+          useUi.getState().setFilter({ onlyConnection: null });
         void this.#reload();
       }),
       api.onSettings((settings) => {

@@ -1,4 +1,4 @@
-import { useSyncExternalStore } from 'react';
+import { useState, useSyncExternalStore } from 'react';
 import type { Connection } from '../../../../shared/model/connection.ts';
 import { describeCloseCode } from '../../../../shared/model/ws-tables.ts';
 import { useTimelineData } from '../../app/data-context.ts';
@@ -7,6 +7,7 @@ import { useConnections } from '../../stores/connections.ts';
 import { useUi } from '../../stores/ui.ts';
 
 const live = new Set(['connecting', 'open', 'closing']);
+const initiallyShown = 200;
 
 export function isLive(connection: Connection): boolean {
   return live.has(connection.state);
@@ -20,6 +21,10 @@ export function ConnectionsList() {
   const order = useConnections((s) => s.order);
   const selected = useUi((s) => s.selectedConnectionId);
   const only = useUi((s) => s.filter.onlyConnection);
+  // A proxy session can hold thousands of HTTP exchanges: render the newest, and the rest on demand.
+  const [shown, setShown] = useState(initiallyShown);
+  const first = Math.max(0, order.length - shown);
+  const positionOf = new Map(order.map((id, position) => [id, position]));
 
   return (
     <section className="connections" aria-label="Connections">
@@ -37,7 +42,20 @@ export function ConnectionsList() {
       </header>
       <ul className="connection-list" role="listbox" aria-label="Connections">
         {order.length === 0 && <li className="empty">No connections yet.</li>}
-        {order.map((id, position) => {
+        {first > 0 && (
+          <li className="more">
+            <button
+              type="button"
+              onClick={() => {
+                setShown(shown + initiallyShown * 4);
+              }}
+            >
+              Show {Math.min(first, initiallyShown * 4)} older of {first}
+            </button>
+          </li>
+        )}
+        {order.slice(first).map((id, offset) => {
+          const position = first + offset;
           const connection = byId[id];
           if (!connection) return null;
           const counts = data.stats.get(id);
@@ -82,6 +100,11 @@ export function ConnectionsList() {
                 {connection.closeCode !== undefined && (
                   <span title={describeCloseCode(connection.closeCode).meaning}>
                     close {connection.closeCode} {describeCloseCode(connection.closeCode).name}
+                  </span>
+                )}
+                {connection.resumes !== undefined && (
+                  <span title="an SSE reconnect, resuming an earlier stream">
+                    ↻ resumes #{(positionOf.get(connection.resumes) ?? -1) + 1}
                   </span>
                 )}
                 {connection.error && <span className="error-text">{connection.error}</span>}

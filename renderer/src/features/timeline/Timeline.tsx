@@ -1,5 +1,12 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useCallback, useEffect, useLayoutEffect, useRef, useSyncExternalStore } from 'react';
+import {
+  useCallback,
+  useEffect,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useSyncExternalStore,
+} from 'react';
 import { useTimelineData } from '../../app/data-context.ts';
 import { formatClock, formatRelative } from '../../components/format.ts';
 import { useConnections } from '../../stores/connections.ts';
@@ -80,9 +87,10 @@ export function Timeline() {
     useUi.getState().setFollow(atBottom);
   };
 
+  const positions = useMemo(() => new Map(order.map((id, position) => [id, position])), [order]);
   const labelOf = (id: string): string => {
-    const position = order.indexOf(id);
-    return position < 0 ? id.slice(0, 6) : `#${position + 1}`;
+    const position = positions.get(id);
+    return position === undefined ? id.slice(0, 6) : `#${position + 1}`;
   };
 
   const items = virtualizer.getVirtualItems();
