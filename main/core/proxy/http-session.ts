@@ -38,7 +38,8 @@ import { forward, Valve } from './valve.ts';
 import { WsTap } from './ws-tap.ts';
 import type { LiveStreams } from './live-streams.ts';
 import { SseInjector } from './sse-injector.ts';
-import { WsInjector } from './ws-injector.ts';
+import { WsDirectionRelay } from './ws-relay.ts';
+import type { BreakpointController } from '../replay/breakpoints.ts';
 import { parsePerMessageDeflate } from '../protocol/ws/permessage-deflate.ts';
 
 export interface HttpSessionOptions {
@@ -55,6 +56,8 @@ export interface HttpSessionOptions {
   initial?: Buffer;
   /** Where open WebSockets and event streams are listed for injection. */
   live?: LiveStreams;
+  /** Breakpoint and handshake rules (read at each message and each upgrade). */
+  breakpoints?: BreakpointController | null;
 }
 
 /** The exchange in progress on this stream. */
@@ -75,7 +78,7 @@ interface Exchange {
   refusedSize: number;
   wsTap: WsTap | null;
   /** Injection into the open WebSocket, per direction. */
-  ws: { out: WsInjector; in: WsInjector } | null;
+  ws: { out: WsDirectionRelay; in: WsDirectionRelay } | null;
   sseInjector: SseInjector | null;
   sentToClient: boolean;
   startedAt: number;
@@ -170,8 +173,10 @@ export class HttpSession {
           const upstream = this.#upstream;
           const exchange = this.#exchange;
           if (exchange?.ws) exchange.ws.out.push(rest);
-          else if (upstream) forward(upstream, rest, this.#clientValve);
-          exchange?.wsTap?.feed('out', rest);
+          else {
+            if (upstream) forward(upstream, rest, this.#clientValve);
+            exchange?.wsTap?.feed('out', rest);
+          }
           return;
         }
         case 'gone':
@@ -202,12 +207,23 @@ export class HttpSession {
       return false;
     }
     const upgrade = isUpgradeRequest(head.headers);
+    const url = upgrade ? wsUrl(route.url) : route.url;
+    const rules = upgrade ? this.#o.breakpoints?.applyHandshakeRules(url, head.headers) : undefined;
+    const changed = rules !== undefined && rules.applied.length > 0;
+    // What the server is sent (and so what is recorded): the head after the handshake rules.
+    const sentHead: HttpHead = changed ? { ...head, headers: rules.headers } : head;
     const record = new ExchangeRecord(this.#o.store, {
       kind: upgrade ? 'ws' : 'http',
-      url: upgrade ? wsUrl(route.url) : route.url,
+      url,
       method: line.method,
-      requestHeaders: head.headers,
+      requestHeaders: sentHead.headers,
     });
+    if (changed) {
+      record.lifecycle(
+        'info',
+        `request headers changed by handshake rule${rules.applied.length > 1 ? 's' : ''} ${rules.applied.join(', ')}`,
+      );
+    }
     const exchange: Exchange = {
       record,
       line,
@@ -232,7 +248,7 @@ export class HttpSession {
     };
     this.#exchange = exchange;
     const upstream = this.#upstreamFor(route);
-    upstream.write(upstreamRequestHead(head, line, route.target, route.host));
+    upstream.write(upstreamRequestHead(sentHead, line, route.target, route.host));
     this.#clientState = exchange.requestFramer.done ? 'held' : 'body';
     return true;
   }
@@ -281,8 +297,10 @@ export class HttpSession {
     if (!valve) return;
     if (exchange.wsTap) {
       if (exchange.ws) exchange.ws.in.push(chunk);
-      else forward(this.#client, chunk, valve);
-      exchange.wsTap.feed('in', chunk);
+      else {
+        forward(this.#client, chunk, valve);
+        exchange.wsTap.feed('in', chunk);
+      }
       return;
     }
     exchange.sentToClient = true;
@@ -314,8 +332,8 @@ export class HttpSession {
         const tap = exchange.wsTap;
         if (tap) {
           if (rest.length > 0) {
-            exchange.ws?.in.observe(rest);
-            tap.feed('in', rest);
+            if (exchange.ws) exchange.ws.in.observe(rest);
+            else tap.feed('in', rest);
           }
           return;
         }
@@ -477,10 +495,29 @@ export class HttpSession {
     const append = (entry: Parameters<SessionStore['append']>[0]): void => {
       record.store.append(entry);
     };
-    const common = { connectionId: record.id, deflate, append };
+    const tap = exchange.wsTap;
+    if (!tap) return;
+    const common = {
+      connectionId: record.id,
+      deflate,
+      append,
+      tap,
+      breakpoints: () => this.#o.breakpoints ?? null,
+      connection: () => record.store.getConnection(record.id),
+    };
     exchange.ws = {
-      out: new WsInjector({ ...common, direction: 'out', to: upstream, source: this.#clientValve }),
-      in: new WsInjector({ ...common, direction: 'in', to: this.#client, source: upstreamValve }),
+      out: new WsDirectionRelay({
+        ...common,
+        direction: 'out',
+        to: upstream,
+        source: this.#clientValve,
+      }),
+      in: new WsDirectionRelay({
+        ...common,
+        direction: 'in',
+        to: this.#client,
+        source: upstreamValve,
+      }),
     };
     this.#o.live?.add(record.id, { kind: 'ws', ...exchange.ws });
   }
@@ -488,6 +525,7 @@ export class HttpSession {
   async #recordEnd(exchange: Exchange, fault: string | null): Promise<void> {
     const { record } = exchange;
     this.#o.live?.delete(record.id);
+    this.#o.breakpoints?.releaseConnection(record.id);
     exchange.ws?.out.end();
     exchange.ws?.in.end();
     exchange.sseInjector?.end();

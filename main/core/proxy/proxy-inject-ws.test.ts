@@ -23,7 +23,7 @@ const describeData = (data: Buffer, binary: boolean): string =>
       ? `text(${String(data.length)}):${data.toString().slice(0, 8)}`
       : data.toString();
 
-function listen(socket: WebSocket  , peer: Peer): void {
+function listen(socket: WebSocket, peer: Peer): void {
   socket.on('message', (data: Buffer, binary) => {
     peer.got.push(describeData(data, binary));
   });

@@ -13,6 +13,7 @@ import { HttpSession } from './http-session.ts';
 import { forwardRouter, reverseRouter } from './routes.ts';
 import { hostForUrl } from './upstream.ts';
 import { LiveStreams } from './live-streams.ts';
+import { BreakpointController } from '../replay/breakpoints.ts';
 import type { Direction } from '../../../shared/model/entry.ts';
 import type { OutgoingMessage } from '../replay/outgoing.ts';
 
@@ -31,6 +32,8 @@ export interface ProxyOptions {
   idleTimeoutMs?: number;
   /** Largest WebSocket message the taps decode (bytes). Default 64 MiB. */
   maxPayload?: number;
+  /** Breakpoint and handshake rules; default: a controller with none (see ProxyHandle.breakpoints). */
+  breakpoints?: BreakpointController;
 }
 
 export interface ProxyHandle {
@@ -47,6 +50,8 @@ export interface ProxyHandle {
    * or event to end); rejects with InjectError (stable `code`) when it cannot be.
    */
   inject(connectionId: string, direction: Direction, message: OutgoingMessage): Promise<void>;
+  /** The rules, the paused messages and the decisions on them. */
+  readonly breakpoints: BreakpointController;
   /** Ids of the proxied WebSockets and event streams open now. */
   liveConnections(): string[];
   /** Stops listening and ends every connection. */
@@ -69,8 +74,10 @@ export async function startProxy(
   const host = options.host ?? '127.0.0.1';
   const currentStore = typeof store === 'function' ? store : () => store;
   const live = new LiveStreams();
+  const breakpoints = options.breakpoints ?? new BreakpointController();
   const tunnelOptions: TunnelOptions = {
     live,
+    breakpoints,
     get store() {
       return currentStore();
     },
@@ -114,8 +121,10 @@ export async function startProxy(
     },
     inject: (connectionId, direction, message) => live.inject(connectionId, direction, message),
     liveConnections: () => live.ids(),
+    breakpoints,
     close: () =>
       new Promise<void>((resolve) => {
+        breakpoints.releaseAll();
         for (const socket of sockets) socket.destroy();
         server.close(() => {
           resolve();

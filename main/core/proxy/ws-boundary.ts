@@ -4,6 +4,9 @@
  * its own between two messages of the peers: never inside a frame, and never between the
  * fragments of a fragmented message (RFC 6455 §5.4 forbids interleaving data frames).
  */
+/** A frame ended at `end` (offset in the chunk being scanned). */
+export type FrameListener = (end: number, control: boolean, endsMessage: boolean) => void;
+
 export class WsBoundaryScanner {
   /** Header bytes of the frame being read (2 to 14). */
   readonly #header = Buffer.alloc(14);
@@ -11,6 +14,7 @@ export class WsBoundaryScanner {
   #payloadLeft = 0;
   #inPayload = false;
   #frameEndsMessage = false;
+  #frameControl = false;
   /** Inside a fragmented data message (its first frame had FIN clear). */
   #fragmented = false;
   /** A close frame went by: no data frame may follow it in this direction. */
@@ -33,9 +37,11 @@ export class WsBoundaryScanner {
 
   /**
    * Reads a chunk of the stream. Returns the offsets in it (ascending, > 0) right after a frame
-   * that leaves the stream between messages.
+   * that leaves the stream between messages. `onFrame` hears of every frame that ends in the
+   * chunk; with `stopAtBoundary` the scan stops at the first boundary (the rest of the chunk is
+   * left unread, for the caller to scan next).
    */
-  scan(chunk: Buffer): number[] {
+  scan(chunk: Buffer, onFrame?: FrameListener, stopAtBoundary = false): number[] {
     const boundaries: number[] = [];
     let i = 0;
     const n = chunk.length;
@@ -44,19 +50,19 @@ export class WsBoundaryScanner {
         const take = Math.min(this.#payloadLeft, n - i);
         this.#payloadLeft -= take;
         i += take;
-        if (this.#payloadLeft === 0) {
-          this.#inPayload = false;
-          if (this.#frameEndsMessage) boundaries.push(i);
-        }
-        continue;
+      } else {
+        this.#header[this.#headerHave++] = chunk[i++] ?? 0;
+        const need = this.#headerLength();
+        if (need === 0 || this.#headerHave < need) continue;
+        this.#startFrame();
       }
-      this.#header[this.#headerHave++] = chunk[i++] ?? 0;
-      const need = this.#headerLength();
-      if (need === 0 || this.#headerHave < need) continue;
-      this.#startFrame();
-      if (this.#payloadLeft === 0) {
+      if (this.#inPayload && this.#payloadLeft === 0) {
         this.#inPayload = false;
-        if (this.#frameEndsMessage) boundaries.push(i);
+        onFrame?.(i, this.#frameControl, this.#frameEndsMessage);
+        if (this.#frameEndsMessage) {
+          boundaries.push(i);
+          if (stopAtBoundary) return boundaries;
+        }
       }
     }
     return boundaries;
@@ -90,6 +96,7 @@ export class WsBoundaryScanner {
     this.#headerHave = 0;
     this.#payloadLeft = length;
     this.#inPayload = true;
+    this.#frameControl = opcode >= 8;
     if (opcode >= 8) {
       // A control frame may sit between fragments; it ends a message only outside of one.
       this.#frameEndsMessage = !this.#fragmented;

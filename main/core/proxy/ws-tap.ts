@@ -35,19 +35,46 @@ export class WsTap {
     this.#in = new WsFrameDecoder(this.#listener('in'), { direction: 'in', deflate, maxPayload });
   }
 
+  /** While set for a direction, decoded outputs are collected here instead of recorded. */
+  readonly #capture: Record<Direction, DecodedWsMessage[] | null> = { out: null, in: null };
+
   #listener(direction: Direction): (message: DecodedWsMessage) => void {
     return (message) => {
-      if (message.kind === 'close' && message.close) {
-        this.closes.push({ direction, code: message.close.code, reason: message.close.reason });
-      }
-      // One object per entry on this hot path (the store copies it once more).
-      this.#record.store.append({
-        ...message,
-        connectionId: this.#record.id,
-        time: now(),
-        direction,
-      });
+      const capture = this.#capture[direction];
+      if (capture) capture.push(message);
+      else this.record(direction, message);
     };
+  }
+
+  /** Records one decoded output (as forwarded: `intervention` says how Telltale changed it). */
+  record(
+    direction: Direction,
+    message: DecodedWsMessage,
+    intervention?: 'edited' | 'dropped',
+  ): void {
+    if (message.kind === 'close' && message.close) {
+      this.closes.push({ direction, code: message.close.code, reason: message.close.reason });
+    }
+    // One object per entry on this hot path (the store copies it once more).
+    this.#record.store.append({
+      ...message,
+      connectionId: this.#record.id,
+      time: now(),
+      direction,
+      ...(intervention === undefined ? {} : { intervention }),
+    });
+  }
+
+  /** Decodes complete frames of one direction and returns the outputs, unrecorded. */
+  decode(direction: Direction, bytes: Buffer): DecodedWsMessage[] {
+    const outputs: DecodedWsMessage[] = [];
+    this.#capture[direction] = outputs;
+    try {
+      this.feed(direction, bytes);
+    } finally {
+      this.#capture[direction] = null;
+    }
+    return outputs;
   }
 
   feed(direction: Direction, chunk: Buffer): void {
