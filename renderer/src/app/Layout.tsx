@@ -1,3 +1,4 @@
+import { useEffect } from 'react';
 import { Splitter } from '../components/Splitter.tsx';
 import { RateChart } from '../features/chart/RateChart.tsx';
 import { ProxyButton, ProxyPanel } from '../features/proxy/ProxyPanel.tsx';
@@ -14,6 +15,7 @@ import { DetailPane } from '../features/inspector/DetailPane.tsx';
 import { Timeline } from '../features/timeline/Timeline.tsx';
 import { useUi, type PaneSizes } from '../stores/ui.ts';
 import { useTimelineData } from './data-context.ts';
+import { onMenuCommand } from './desktop.ts';
 import { StatusBar, type CoreStatus } from './StatusBar.tsx';
 
 /** Connections | filter, timeline and composer | detail, with resizable bars between them. */
@@ -23,6 +25,14 @@ export function Layout(props: { status: CoreStatus }) {
   useShortcuts(theme);
   const panes = useUi((s) => s.panes);
   const dialog = useUi((s) => s.dialog);
+  useEffect(
+    () =>
+      onMenuCommand((command) => {
+        if (command === 'new-connection') useUi.getState().openDialog('connect');
+        if (command === 'show-shortcuts') useUi.getState().openDialog('help');
+      }),
+    [],
+  );
   const setPane = (name: keyof PaneSizes, size: number): void => {
     useUi.getState().setPane(name, size);
   };

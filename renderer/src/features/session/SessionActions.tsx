@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import type { SavedSession, SessionExportRequest } from '../../../../shared/api.ts';
 import { useTimelineData } from '../../app/data-context.ts';
+import { desktop, onMenuCommand } from '../../app/desktop.ts';
 import { errorMessage, formatBytes } from '../../components/format.ts';
 import { useUi } from '../../stores/ui.ts';
 import { downloadFile, readFile } from './files.ts';
@@ -32,6 +33,29 @@ export function SessionActions() {
     }
   };
 
+  useEffect(
+    () =>
+      onMenuCommand((command) => {
+        if (command === 'export-session') setMenu('export');
+        if (command === 'clear-session') setConfirmClear(true);
+      }),
+    [],
+  );
+
+  const openWithDialog = async (): Promise<void> => {
+    const native = desktop();
+    if (!native) {
+      fileInput.current?.click();
+      return;
+    }
+    try {
+      const opened = await native.openSessionDialog();
+      if (opened) setNotice({ kind: 'ok', text: `Opened: ${opened.info.entries} entries` });
+    } catch (error) {
+      setNotice({ kind: 'error', text: `Cannot open: ${errorMessage(error)}` });
+    }
+  };
+
   useEffect(() => {
     const over = (event: DragEvent): void => {
       if (event.dataTransfer?.types.includes('Files')) event.preventDefault();
@@ -54,9 +78,15 @@ export function SessionActions() {
     try {
       const request: SessionExportRequest = { format, redact };
       if (onlyFiltered && filterText.trim() !== '') request.filter = filterText.trim();
-      downloadFile(await data.api.exportSession(request));
+      const native = desktop();
+      if (native) {
+        const path = await native.saveSessionDialog(request);
+        setNotice(path ? { kind: 'ok', text: `Saved ${path}` } : null);
+      } else {
+        downloadFile(await data.api.exportSession(request));
+        setNotice(null);
+      }
       setMenu(null);
-      setNotice(null);
     } catch (error) {
       setNotice({ kind: 'error', text: `Export failed: ${errorMessage(error)}` });
     }
@@ -79,7 +109,7 @@ export function SessionActions() {
       <button
         type="button"
         title="Open a HAR or Telltale NDJSON file (or drop it on the window)"
-        onClick={() => fileInput.current?.click()}
+        onClick={() => void openWithDialog()}
       >
         Open…
       </button>
