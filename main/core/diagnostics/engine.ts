@@ -45,6 +45,7 @@ export class DiagnosticsEngine {
   readonly #lastStreamOfUrl = new Map<string, ConnectionFacts>();
   readonly #streams = new Set<string>();
   readonly #groupsOf = new Map<string, Group[]>();
+  readonly #open = new Set<string>();
 
   constructor(options: DiagnosticsOptions = {}) {
     this.options = resolveOptions(options);
@@ -60,6 +61,9 @@ export class DiagnosticsEngine {
       f.connection = connection;
     }
     this.#dirty.add(connection.id);
+    if (connection.state === 'open' || connection.state === 'connecting')
+      this.#open.add(connection.id);
+    else this.#open.delete(connection.id);
     this.#classify(f);
   }
 
@@ -73,10 +77,8 @@ export class DiagnosticsEngine {
   /** Every current finding, by connection (in the order they appeared), then by rule. */
   findings(now: number = Date.now()): Finding[] {
     const ctx: RuleContext = { options: this.options, now };
-    for (const [id, f] of this.#facts) {
-      const state = f.connection.state;
-      if (state === 'open' || state === 'connecting') this.#dirty.add(id);
-    }
+    // Open connections' idle time grows with the clock: they are always re-checked.
+    for (const id of this.#open) this.#dirty.add(id);
     for (const id of this.#dirty) {
       const f = this.#facts.get(id);
       if (f === undefined) continue;

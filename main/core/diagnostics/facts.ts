@@ -209,12 +209,12 @@ export class ConnectionFacts {
     }
   }
 
-  /** Pings never answered by the end of a closed connection (call once it is over). */
-  settlePings(): void {
+  /** Pings never answered by the end of a closed connection (judged no later than `now`). */
+  settlePings(now: number): void {
     const c = this.connection;
     if (c.state === 'open' || c.state === 'connecting') return;
     const end = c.closedAt ?? this.lastActivityAt;
-    this.#expirePings(end);
+    this.#expirePings(Math.min(end, now));
   }
 }
 

@@ -49,7 +49,7 @@ export function wsRules(f: ConnectionFacts, ctx: RuleContext, out: Finding[]): v
   }
 
   const overdue = f.overduePings(ctx.now);
-  if (ended) f.settlePings();
+  if (ended) f.settlePings(ctx.now);
   if (f.missingPongs.count > 0) {
     out.push(
       finding(

@@ -41,6 +41,8 @@ export class LlmAssembler {
   #lastSeq: number | undefined;
   #lastEntryAt: number | undefined;
   #replayed = 0;
+  #requestOf: Connection | undefined;
+  #request: LlmSummary['request'];
   /** The last event id in force on the chain's last connection (for resume matching). */
   lastEventId = '';
 
@@ -163,7 +165,12 @@ export class LlmAssembler {
     if (answer.usage !== undefined) summary.usage = { ...answer.usage };
     const error = answer.error ?? this.#httpError();
     if (error !== undefined) summary.error = error;
-    const request = summarizeRequest(first);
+    // The body never changes: parsed once per connection object.
+    if (this.#requestOf !== first) {
+      this.#requestOf = first;
+      this.#request = summarizeRequest(first);
+    }
+    const request = this.#request;
     if (request !== undefined) summary.request = request;
     if (this.#firstSeq !== undefined) summary.firstSeq = this.#firstSeq;
     if (this.#lastSeq !== undefined) summary.lastSeq = this.#lastSeq;

@@ -34,4 +34,17 @@ describe('delta timing', () => {
     expect(timing.stalls).toEqual([{ seq: 5, afterSeq: 4, gapMs: 1500 }]);
     expect(timing.count).toBe(6);
   });
+
+  it('gives the same figures read once at the end or after every delta (the live path)', () => {
+    const once = new DeltaTiming(1000);
+    const live = new DeltaTiming(1000);
+    let t = 0;
+    for (let i = 1; i <= 500; i++) {
+      t += (i * 7919) % 97;
+      once.add(t, i);
+      live.add(t, i);
+      live.gapStats();
+    }
+    expect(live.gapStats()).toEqual(once.gapStats());
+  });
 });

@@ -13,6 +13,8 @@ export class DeltaTiming {
   readonly stalls: LlmStall[] = [];
   #gaps = new Float64Array(64);
   #gapCount = 0;
+  #sorted = new Float64Array(0);
+  #sortedCount = 0;
 
   constructor(stallMs: number) {
     this.stallMs = stallMs;
@@ -36,15 +38,45 @@ export class DeltaTiming {
     this.lastSeq = seq;
   }
 
+  /**
+   * Percentiles over every gap. Live readers ask after each batch: the gaps sorted so far are
+   * kept, and only the new ones are sorted and merged in (O(n) per read, not O(n log n)).
+   */
   gapStats(): LlmGapStats | undefined {
     if (this.#gapCount === 0) return undefined;
-    const sorted = this.#gaps.slice(0, this.#gapCount).sort();
+    if (this.#sortedCount < this.#gapCount) {
+      const fresh = this.#gaps.slice(this.#sortedCount, this.#gapCount).sort();
+      this.#sorted = merge(this.#sorted.subarray(0, this.#sortedCount), fresh);
+      this.#sortedCount = this.#gapCount;
+    }
+    const sorted = this.#sorted.subarray(0, this.#sortedCount);
     return {
       p50: round(percentile(sorted, 0.5)),
       p95: round(percentile(sorted, 0.95)),
       max: round(sorted[sorted.length - 1] ?? 0),
     };
   }
+}
+
+function merge(a: Float64Array, b: Float64Array): Float64Array<ArrayBuffer> {
+  const out = new Float64Array(a.length + b.length);
+  let i = 0;
+  let j = 0;
+  let k = 0;
+  while (i < a.length && j < b.length) {
+    const x = a[i] ?? 0;
+    const y = b[j] ?? 0;
+    if (x <= y) {
+      out[k++] = x;
+      i++;
+    } else {
+      out[k++] = y;
+      j++;
+    }
+  }
+  while (i < a.length) out[k++] = a[i++] ?? 0;
+  while (j < b.length) out[k++] = b[j++] ?? 0;
+  return out;
 }
 
 /** Nearest-rank percentile of sorted values. */
