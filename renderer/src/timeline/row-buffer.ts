@@ -45,7 +45,14 @@ export class RowBuffer {
   #conn = new Uint32Array(initialCapacity);
   /** bit 0: direction (1 = in); bits 1–4: kind code; bits 8–15: row flags. */
   #packed = new Uint16Array(initialCapacity);
-  #preview: string[] = [];
+  /**
+   * Previews are joined into one string per appended batch and read back by offset: a million
+   * rows then cost a few hundred strings for the garbage collector to trace, not a million.
+   */
+  #chunks: string[] = [];
+  #chunk = new Uint32Array(initialCapacity);
+  #previewStart = new Uint32Array(initialCapacity);
+  #previewLength = new Uint32Array(initialCapacity);
   #connIds: string[] = [];
   #connIndex = new Map<string, number>();
   #version = 0;
@@ -67,6 +74,9 @@ export class RowBuffer {
   append(rows: readonly EntryRow[]): number {
     let added = 0;
     let last = this.lastSeq;
+    const chunkId = this.#chunks.length;
+    const previews: string[] = [];
+    let offset = 0;
     for (const row of rows) {
       if (row.seq <= last) continue;
       this.#reserve(this.#length + 1);
@@ -80,11 +90,18 @@ export class RowBuffer {
         (row.direction === 'in' ? 1 : 0) |
         ((kindCode.get(row.kind) ?? 0) << 1) |
         ((row.flags & 0xff) << 8);
-      this.#preview[i] = row.preview;
+      this.#chunk[i] = chunkId;
+      this.#previewStart[i] = offset;
+      this.#previewLength[i] = row.preview.length;
+      previews.push(row.preview);
+      offset += row.preview.length;
       last = row.seq;
       added++;
     }
-    if (added > 0) this.#bump();
+    if (added > 0) {
+      this.#chunks.push(previews.join(''));
+      this.#bump();
+    }
     return added;
   }
 
@@ -96,7 +113,10 @@ export class RowBuffer {
     this.#wireSize = new Float64Array(initialCapacity);
     this.#conn = new Uint32Array(initialCapacity);
     this.#packed = new Uint16Array(initialCapacity);
-    this.#preview = [];
+    this.#chunks = [];
+    this.#chunk = new Uint32Array(initialCapacity);
+    this.#previewStart = new Uint32Array(initialCapacity);
+    this.#previewLength = new Uint32Array(initialCapacity);
     this.#connIds = [];
     this.#connIndex.clear();
     this.#bump();
@@ -130,6 +150,12 @@ export class RowBuffer {
     return this.#wireSize[index] ?? 0;
   }
 
+  previewAt(index: number): string {
+    const chunk = this.#chunks[this.#chunk[index] ?? 0] ?? '';
+    const start = this.#previewStart[index] ?? 0;
+    return chunk.slice(start, start + (this.#previewLength[index] ?? 0));
+  }
+
   row(index: number): RowView | undefined {
     if (index < 0 || index >= this.#length) return undefined;
     return {
@@ -141,7 +167,7 @@ export class RowBuffer {
       kind: this.kindAt(index),
       payloadSize: this.payloadSizeAt(index),
       wireSize: this.wireSizeAt(index),
-      preview: this.#preview[index] ?? '',
+      preview: this.previewAt(index),
       flags: ((this.#packed[index] ?? 0) >> 8) & 0xff,
     };
   }
@@ -195,6 +221,9 @@ export class RowBuffer {
     this.#wireSize = grow(this.#wireSize, new Float64Array(capacity));
     this.#conn = grow(this.#conn, new Uint32Array(capacity));
     this.#packed = grow(this.#packed, new Uint16Array(capacity));
+    this.#chunk = grow(this.#chunk, new Uint32Array(capacity));
+    this.#previewStart = grow(this.#previewStart, new Uint32Array(capacity));
+    this.#previewLength = grow(this.#previewLength, new Uint32Array(capacity));
   }
 }
 
