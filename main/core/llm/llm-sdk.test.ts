@@ -211,4 +211,26 @@ describe('LLM streams through the proxy, checked against the SDKs', () => {
     expect(summary.text).toBe('Let me check the ');
     expect(summary.stopReason).toBeUndefined();
   });
+
+  it('an HTTP error before any event (429 from the API) is a failed LLM call, known by its path', async () => {
+    const { store, proxyUrl } = await recordThroughProxy(() => ({
+      status: 429,
+      headers: { 'Content-Type': 'application/json' },
+      blocks: ['{"error":{"message":"Rate limit reached","type":"requests"}}'],
+    }));
+    const client = new OpenAI({ apiKey: 'sk-test', baseURL: `${proxyUrl}/v1`, maxRetries: 0 });
+    const stream = client.chat.completions.stream({
+      model: 'gpt-4o',
+      messages: [{ role: 'user', content: 'hi' }],
+    });
+    await expect(stream.finalChatCompletion()).rejects.toThrow(/429/);
+    const summary = await onlySummary(store);
+    expect(summary).toMatchObject({
+      flavor: 'openai-chat',
+      ending: 'error',
+      error: { type: 'http_429' },
+      text: '',
+      timing: { deltaCount: 0, stalls: [] },
+    });
+  });
 });
