@@ -164,9 +164,13 @@ describe('inspector UI', () => {
     await page.getByRole('combobox', { name: 'Theme' }).selectOption('dark');
     await expect.poll(() => page.locator('html').getAttribute('data-theme')).toBe('dark');
     await page.screenshot({ path: join(screenshots, 'ui-dark.png') });
+    await page.getByTestId('timeline').focus();
     await page.keyboard.press('?');
+    const help = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+    await expect.poll(() => help.count()).toBe(1);
     await page.screenshot({ path: join(screenshots, 'ui-shortcuts-dark.png') });
     await page.keyboard.press('Escape');
+    await expect.poll(() => help.count()).toBe(0);
     await page.getByRole('combobox', { name: 'Theme' }).selectOption('light');
 
     // Export as NDJSON: the download holds what was sent.
