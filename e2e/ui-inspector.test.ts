@@ -19,6 +19,9 @@ let peer: Awaited<ReturnType<typeof listenLoopback>>;
 let wss: WebSocketServer;
 const problems: string[] = [];
 
+// Generous waits: these machines run other suites beside this one.
+const poll = <T>(check: () => T | Promise<T>) => expect.poll(check, { timeout: 15_000 });
+
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'telltale-ui-'));
   child = spawn(
@@ -93,7 +96,7 @@ async function openPage(): Promise<Page> {
     if (message.type() === 'error') problems.push(message.text());
   });
   await page.goto(url);
-  await expect.poll(() => page.getByRole('status').textContent()).toMatch(/^Connected to Telltale/);
+  await poll(() => page.getByRole('status').textContent()).toMatch(/^Connected to Telltale/);
   return page;
 }
 
@@ -102,7 +105,7 @@ async function connect(page: Page, target: string): Promise<void> {
   const dialog = page.getByRole('dialog', { name: 'New connection' });
   await dialog.getByLabel('URL').fill(target);
   await dialog.getByRole('button', { name: 'Connect' }).click();
-  await expect.poll(() => dialog.count()).toBe(0);
+  await poll(() => dialog.count()).toBe(0);
 }
 
 const rows = (page: Page, text: string) => page.locator('[role=row][data-seq]', { hasText: text });
@@ -111,22 +114,22 @@ describe('inspector UI', () => {
   it('opens a WebSocket connection, shows its messages, filters, opens a detail, sends and sees the echo, exports, clears and reopens the export', async () => {
     const page = await openPage();
     await connect(page, `ws://127.0.0.1:${peer.port}/`);
-    await expect.poll(() => rows(page, 'greeting').count()).toBe(3);
-    await expect.poll(() => page.locator('[data-connection]').count()).toBe(1);
+    await poll(() => rows(page, 'greeting').count()).toBe(3);
+    await poll(() => page.locator('[data-connection]').count()).toBe(1);
 
     // Filter in the query box: evaluated in main, the count shown beside it.
     await page.getByRole('searchbox').fill('json:n=2');
-    await expect.poll(() => page.getByTestId('match-count').textContent()).toBe('1 match');
-    await expect.poll(() => page.locator('[role=row][data-seq]').count()).toBe(1);
+    await poll(() => page.getByTestId('match-count').textContent()).toBe('1 match');
+    await poll(() => page.locator('[role=row][data-seq]').count()).toBe(1);
     // A typo is underlined where it is, and the last good filter stays.
     await page.getByRole('searchbox').fill('json:n=2 AND size>');
-    await expect.poll(() => page.getByTestId('filter-error').isVisible()).toBe(true);
+    await poll(() => page.getByTestId('filter-error').isVisible()).toBe(true);
     await page.getByRole('searchbox').fill('json:n=2');
 
     // Detail: the JSON tree and the frame facts.
     await rows(page, 'greeting').first().dispatchEvent('mousedown');
     const detail = page.getByRole('complementary', { name: 'Detail' });
-    await expect.poll(() => detail.locator('[data-path="$.n"]').textContent()).toContain('2');
+    await poll(() => detail.locator('[data-path="$.n"]').textContent()).toContain('2');
     expect(await detail.getByRole('region', { name: 'Frame' }).textContent()).toContain('0x1 text');
 
     // Binary in hex.
@@ -145,7 +148,7 @@ describe('inspector UI', () => {
     const message = page.getByRole('textbox', { name: 'Message' });
     await message.fill('echo me please');
     await message.press('Control+Enter');
-    await expect.poll(() => rows(page, 'echo me please').count()).toBe(2);
+    await poll(() => rows(page, 'echo me please').count()).toBe(2);
     expect(await rows(page, 'echo me please').nth(0).getAttribute('class')).toContain('dir-out');
     expect(await rows(page, 'echo me please').nth(1).getAttribute('class')).toContain('dir-in');
 
@@ -153,24 +156,24 @@ describe('inspector UI', () => {
     await page.getByRole('searchbox').fill('echo');
     await page.getByTestId('timeline').focus();
     await page.keyboard.press('h');
-    await expect.poll(() => page.locator('[role=row].highlighted').count()).toBe(2);
+    await poll(() => page.locator('[role=row].highlighted').count()).toBe(2);
     expect(await page.locator('[role=row][data-seq]').count()).toBeGreaterThan(2);
     await page.keyboard.press('h');
     await page.getByRole('searchbox').fill('');
-    await expect.poll(() => page.getByTestId('match-count').count()).toBe(0);
+    await poll(() => page.getByTestId('match-count').count()).toBe(0);
     await rows(page, 'greeting').first().dispatchEvent('mousedown');
 
     await page.screenshot({ path: join(screenshots, 'ui-light.png') });
     await page.getByRole('combobox', { name: 'Theme' }).selectOption('dark');
-    await expect.poll(() => page.locator('html').getAttribute('data-theme')).toBe('dark');
+    await poll(() => page.locator('html').getAttribute('data-theme')).toBe('dark');
     await page.screenshot({ path: join(screenshots, 'ui-dark.png') });
     await page.getByTestId('timeline').focus();
     await page.keyboard.press('?');
     const help = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
-    await expect.poll(() => help.count()).toBe(1);
+    await poll(() => help.count()).toBe(1);
     await page.screenshot({ path: join(screenshots, 'ui-shortcuts-dark.png') });
     await page.keyboard.press('Escape');
-    await expect.poll(() => help.count()).toBe(0);
+    await poll(() => help.count()).toBe(0);
     await page.getByRole('combobox', { name: 'Theme' }).selectOption('light');
 
     // Export as NDJSON: the download holds what was sent.
@@ -186,15 +189,15 @@ describe('inspector UI', () => {
     // Clear, then open the exported file again: the session comes back.
     await page.getByRole('button', { name: 'Clear' }).click();
     await page.getByRole('button', { name: 'Really clear?' }).click();
-    await expect.poll(() => page.locator('[role=row][data-seq]').count()).toBe(0);
-    await expect.poll(() => page.locator('[data-connection]').count()).toBe(0);
+    await poll(() => page.locator('[role=row][data-seq]').count()).toBe(0);
+    await poll(() => page.locator('[data-connection]').count()).toBe(0);
     await page.getByTestId('open-file').setInputFiles({
       name: 'session.ndjson',
       mimeType: 'application/x-ndjson',
       buffer: Buffer.from(text),
     });
-    await expect.poll(() => rows(page, 'echo me please').count()).toBe(2);
-    await expect.poll(() => page.locator('[data-connection]').count()).toBe(1);
+    await poll(() => rows(page, 'echo me please').count()).toBe(2);
+    await poll(() => page.locator('[data-connection]').count()).toBe(1);
 
     await page.close();
     expect(problems).toEqual([]);
@@ -211,7 +214,7 @@ describe('inspector UI', () => {
     const url = /http:\/\/127\.0\.0\.1:\d+/.exec((await status.textContent()) ?? '')?.[0] ?? '';
     expect(await dialog.locator('pre').first().textContent()).toContain(`HTTP_PROXY=${url}`);
     await dialog.getByRole('button', { name: 'Stop' }).click();
-    await expect.poll(() => status.textContent()).toMatch(/^Stopped/);
+    await poll(() => status.textContent()).toMatch(/^Stopped/);
     expect(await dialog.locator('pre').count()).toBe(0);
     await dialog.getByLabel('Port').fill('0');
     await dialog.getByRole('button', { name: 'Start' }).click();
@@ -220,7 +223,7 @@ describe('inspector UI', () => {
       .toMatch(/^Listening at http:\/\/127\.0\.0\.1:\d+/);
     await page.screenshot({ path: join(screenshots, 'ui-proxy-light.png') });
     await page.keyboard.press('Escape');
-    await expect.poll(() => dialog.count()).toBe(0);
+    await poll(() => dialog.count()).toBe(0);
     await page.close();
     expect(problems).toEqual([]);
   }, 60_000);
@@ -228,18 +231,18 @@ describe('inspector UI', () => {
   it('opens an event stream and shows each event with its fields and raw text', async () => {
     const page = await openPage();
     await connect(page, `http://127.0.0.1:${peer.port}/events`);
-    await expect.poll(() => rows(page, '"tick"').count()).toBe(3);
+    await poll(() => rows(page, '"tick"').count()).toBe(3);
     await rows(page, '{"tick":2}').first().dispatchEvent('mousedown');
     const detail = page.getByRole('complementary', { name: 'Detail' });
     const event = detail.getByRole('region', { name: 'Server-sent event' });
-    await expect.poll(() => event.textContent()).toContain('tick');
+    await poll(() => event.textContent()).toContain('tick');
     await detail.getByRole('tab', { name: 'Raw event' }).click();
     await expect
       .poll(() => detail.locator('pre').textContent())
       .toBe('event: tick\nid: 2\ndata: {"tick":2}');
     // Hide everything but events from the toggles: the comment goes.
     await page.getByRole('button', { name: 'events' }).click();
-    await expect.poll(() => rows(page, '"tick"').count()).toBe(0);
+    await poll(() => rows(page, '"tick"').count()).toBe(0);
     await page.getByRole('button', { name: 'events' }).click();
     await page.screenshot({ path: join(screenshots, 'ui-sse-light.png') });
     await page.close();
