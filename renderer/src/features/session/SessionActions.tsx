@@ -16,6 +16,8 @@ export function SessionActions() {
   const [format, setFormat] = useState<SessionExportRequest['format']>('har');
   const [redact, setRedact] = useState(true);
   const [onlyFiltered, setOnlyFiltered] = useState(false);
+  const [redactHeaders, setRedactHeaders] = useState('');
+  const [redactQuery, setRedactQuery] = useState('');
   const [saved, setSaved] = useState<SavedSession[]>([]);
   const [confirmClear, setConfirmClear] = useState(false);
   const [notice, setNotice] = useState<Notice>(null);
@@ -77,6 +79,9 @@ export function SessionActions() {
   const exportNow = async (): Promise<void> => {
     try {
       const request: SessionExportRequest = { format, redact };
+      const list = (text: string): string[] => text.split(/[\s,]+/).filter((item) => item !== '');
+      if (redact && list(redactHeaders).length > 0) request.redactHeaders = list(redactHeaders);
+      if (redact && list(redactQuery).length > 0) request.redactQuery = list(redactQuery);
       if (onlyFiltered && filterText.trim() !== '') request.filter = filterText.trim();
       const native = desktop();
       if (native) {
@@ -208,6 +213,30 @@ export function SessionActions() {
               }}
             />{' '}
             Redact Authorization, Cookie, Set-Cookie
+          </label>
+          <label className="field">
+            <span>Also redact headers</span>
+            <input
+              type="text"
+              placeholder="X-Api-Key, X-Session"
+              value={redactHeaders}
+              disabled={!redact}
+              onChange={(event) => {
+                setRedactHeaders(event.target.value);
+              }}
+            />
+          </label>
+          <label className="field">
+            <span>Also redact query parameters</span>
+            <input
+              type="text"
+              placeholder="token, key"
+              value={redactQuery}
+              disabled={!redact}
+              onChange={(event) => {
+                setRedactQuery(event.target.value);
+              }}
+            />
           </label>
           <label>
             <input
