@@ -8,6 +8,8 @@ import { main as store } from './store.bench.ts';
 import { main as filter } from './filter.bench.ts';
 import { main as session } from './session.bench.ts';
 import { main as proxy } from './proxy.bench.ts';
+import { main as llm } from './llm.bench.ts';
+import { main as diagnostics } from './diagnostics.bench.ts';
 
 const benches: [string, () => Promise<void>][] = [
   ['WebSocket frame decoding (Telltale WsFrameDecoder vs ws Receiver)', wsDecode],
@@ -15,6 +17,8 @@ const benches: [string, () => Promise<void>][] = [
   ['Session store (1,000,000 entries)', store],
   ['Filter evaluation over 1,000,000 entries', filter],
   ['Sessions: journal, open and export (1,000,000 entries)', session],
+  ['LLM stream assembly (10,000 deltas)', llm],
+  ['Diagnostics rule engine (1,000,000 entries)', diagnostics],
   ['Proxy cost: direct, net pipe, Telltale, http-proxy, mockttp (about 5 minutes)', proxy],
 ];
 

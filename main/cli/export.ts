@@ -8,6 +8,7 @@ import { rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { writeHarFile } from '../core/session/har-export.ts';
+import { derivedRecords } from '../core/derived-records.ts';
 import { writeNdjsonFile, type ExportSummary } from '../core/session/ndjson-export.ts';
 import { SessionFileError } from '../core/session/ndjson-reader.ts';
 import { DEFAULT_REDACTED_HEADERS, type RedactionOptions } from '../core/session/redaction.ts';
@@ -62,7 +63,10 @@ export async function runExport(argv: string[]): Promise<number> {
     summary =
       args.outputFormat === 'har'
         ? await writeHarFile(temp, opened.store, options)
-        : await writeNdjsonFile(temp, opened.store, options);
+        : await writeNdjsonFile(temp, opened.store, {
+            ...options,
+            extraRecords: derivedRecords(opened.store),
+          });
     await rename(temp, args.output);
   } catch (error) {
     await rm(temp, { force: true });

@@ -8,6 +8,7 @@ import { runServe } from './serve.ts';
 import { runExport } from './export.ts';
 import { proxyUsage, runProxy } from './proxy.ts';
 import { caUsage, runCa } from './ca.ts';
+import { inspectUsage, runInspect } from './inspect.ts';
 import { UsageError, usage } from './usage.ts';
 
 async function main(argv: string[]): Promise<number> {
@@ -23,6 +24,8 @@ async function main(argv: string[]): Promise<number> {
       return runProxy(rest);
     case 'ca':
       return runCa(rest);
+    case 'inspect':
+      return runInspect(rest);
     case undefined:
     case '-h':
     case '--help':
@@ -51,5 +54,5 @@ try {
 /** The help text: the overview, then each command's own options where the command keeps them. */
 function fullUsage(): string {
   const proxyOptions = proxyUsage.slice(proxyUsage.indexOf('proxy options:'));
-  return `${usage}\n${proxyOptions}\n${caUsage}`;
+  return `${usage}\n${proxyOptions}\n${caUsage}\n${inspectUsage}`;
 }

@@ -29,6 +29,7 @@ import { openWsConnection } from './connect/ws-client.ts';
 import type { WsClientHandle } from './connect/ws-client.ts';
 import { matchEntries } from './api/query.ts';
 import { exportOptions, exportSessionText, importSessionText } from './api/session-transfer.ts';
+import { derivedRecords } from './derived-records.ts';
 import { JournalFolder } from './journal-folder.ts';
 import { ProxyController } from './proxy-controller.ts';
 import { NdjsonSessionWriter } from './session/ndjson-writer.ts';
@@ -272,7 +273,10 @@ export class InspectorService implements InspectorApi {
   /** Host-only: writes the session to a path the user picked in a native Save dialog. */
   async saveSessionPath(path: string, request: SessionExportRequest): Promise<void> {
     this.#store.flush();
-    await saveSessionFile(path, this.#store, exportOptions(request));
+    await saveSessionFile(path, this.#store, {
+      ...exportOptions(request),
+      extraRecords: derivedRecords(this.#store),
+    });
   }
 
   /** Ends the current session (connections closed, journal complete) and starts `store`. */

@@ -5,6 +5,7 @@ import type { SessionExportRequest, SessionFileContent } from '../../../shared/a
 import { parseFilter } from '../../../shared/filter/index.ts';
 import { compileFilter } from '../filter/index.ts';
 import type { EntryPredicate } from '../filter/compile.ts';
+import { derivedRecords } from '../derived-records.ts';
 import { openSessionFile, saveSessionFile } from '../session/session-file.ts';
 import type { OpenedSession, SaveSessionOptions } from '../session/session-file.ts';
 import type { SessionStore } from '../session/store.ts';
@@ -47,7 +48,7 @@ export async function exportSessionText(
   const fileName = `telltale-session-${new Date().toISOString().slice(0, 19).replace(/:/g, '-')}.${request.format}`;
   return withTempDir(async (dir) => {
     const path = join(dir, fileName);
-    await saveSessionFile(path, store, options);
+    await saveSessionFile(path, store, { ...options, extraRecords: derivedRecords(store) });
     return { fileName, text: await readFile(path, 'utf8') };
   });
 }

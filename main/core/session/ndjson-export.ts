@@ -15,6 +15,13 @@ export interface NdjsonExportOptions {
   selection?: ExportSelection;
   /** Header `created` (epoch ms), default now. */
   created?: number;
+  /**
+   * Derived records written after the entries (LLM summaries, diagnostics findings), for the
+   * selected connections only. Given by the caller: the session code knows nothing of them.
+   */
+  extraRecords?: (
+    connectionIds: ReadonlySet<string>,
+  ) => Iterable<{ type: string; connectionId?: string }>;
 }
 
 export interface ExportSummary {
@@ -47,6 +54,11 @@ export async function writeNdjsonFile(
       writer.writeEntry(entry);
       entries += 1;
       if (entries % LINES_PER_FLUSH === 0) await writer.flush();
+    }
+    const ids = new Set(selected.keys());
+    for (const record of options.extraRecords?.(ids) ?? []) {
+      if (record.connectionId === undefined || ids.has(record.connectionId))
+        writer.writeRecord(record);
     }
     return { connections: selected.size, entries };
   } finally {

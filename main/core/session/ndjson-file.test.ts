@@ -456,7 +456,8 @@ describe('readNdjsonSession', () => {
         '{"type":"annotation","seq":1}',
         entryLine(1),
         '{"type":"annotation","seq":2}',
-        '{"type":"diagnostic"}',
+        '{"type":"pair"}',
+        '{"type":"diagnostic","rule":"x"}',
         entryLine(2),
         '',
       ].join('\n'),
@@ -471,9 +472,10 @@ describe('readNdjsonSession', () => {
       {
         line: 6,
         code: 'unknown-type',
-        message: expect.stringContaining('"diagnostic"') as unknown,
+        message: expect.stringContaining('"pair"') as unknown,
       },
     ]);
+    // Derived records (llm, diagnostic) are known and recomputed: skipped without a note.
   });
 
   it('skips a torn last line with a note', async () => {

@@ -55,6 +55,12 @@ export class SessionFileError extends Error {
   }
 }
 
+/**
+ * Lines an export adds after the entries (LLM summaries, diagnostics findings): known, derived
+ * from the entries, and so skipped without a note (an export of them recomputes them).
+ */
+export const DERIVED_RECORD_TYPES: ReadonlySet<string> = new Set(['llm', 'diagnostic']);
+
 export type SessionNoteCode =
   | 'unknown-type'
   | 'torn-last-line'
@@ -154,6 +160,8 @@ export async function readNdjsonSession(
           store.appendWithSeq(record.entry, file === 0 ? undefined : { file, offset, length });
           break;
         case 'unknown':
+          // Derived records are recomputed from the entries whenever they are needed.
+          if (DERIVED_RECORD_TYPES.has(record.recordType)) break;
           // One note per type, not per line: a newer file may hold millions of them.
           if (!unknownTypes.has(record.recordType)) {
             unknownTypes.add(record.recordType);

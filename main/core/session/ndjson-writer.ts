@@ -21,7 +21,12 @@ import { dirname } from 'node:path';
 import { promisify } from 'node:util';
 import type { Connection } from '../../../shared/model/connection.ts';
 import type { Entry } from '../../../shared/model/entry.ts';
-import { serializeConnection, serializeEntry, serializeHeader } from './ndjson.ts';
+import {
+  escapeLineSeparators,
+  serializeConnection,
+  serializeEntry,
+  serializeHeader,
+} from './ndjson.ts';
 import type { SessionStore, StoreBatch } from './store.ts';
 
 const writeAsync = promisify(write);
@@ -114,6 +119,14 @@ export class NdjsonSessionWriter {
 
   writeEntry(entry: Entry): void {
     this.#queue(serializeEntry(entry));
+  }
+
+  /**
+   * A record of a later kind (`llm`, `diagnostic`…: see docs/session-format.md): one JSON line
+   * with its own `type`, which readers that do not know it skip.
+   */
+  writeRecord(record: { type: string }): void {
+    this.#queue(escapeLineSeparators(JSON.stringify(record)));
   }
 
   /** Connections first: every entry's connection line precedes it in the file. */

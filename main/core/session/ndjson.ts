@@ -136,7 +136,7 @@ const LINE_SEPARATORS = /[\u2028\u2029]/g;
  * JSON.stringify leaves U+2028/U+2029 raw; some line readers (node:readline among them) split
  * on them. Escaped, every line survives any splitter, and JSON.parse reads the same string.
  */
-function escapeLineSeparators(json: string): string {
+export function escapeLineSeparators(json: string): string {
   return json.replace(LINE_SEPARATORS, (c) => (c === '\u2028' ? '\\u2028' : '\\u2029'));
 }
 
