@@ -37,7 +37,7 @@ import { connectUpstream, originKey } from './upstream.ts';
 import { forward, Valve } from './valve.ts';
 import { WsTap } from './ws-tap.ts';
 import type { LiveStreams } from './live-streams.ts';
-import { SseInjector } from './sse-injector.ts';
+import { SseRelay } from './sse-relay.ts';
 import { WsDirectionRelay } from './ws-relay.ts';
 import type { BreakpointController } from '../replay/breakpoints.ts';
 import { parsePerMessageDeflate } from '../protocol/ws/permessage-deflate.ts';
@@ -79,7 +79,9 @@ interface Exchange {
   wsTap: WsTap | null;
   /** Injection into the open WebSocket, per direction. */
   ws: { out: WsDirectionRelay; in: WsDirectionRelay } | null;
-  sseInjector: SseInjector | null;
+  sseRelay: SseRelay | null;
+  /** The response is complete; the SSE relay is still sending what it held. */
+  finishing: boolean;
   sentToClient: boolean;
   startedAt: number;
   bytesIn: number;
@@ -87,6 +89,11 @@ interface Exchange {
 }
 
 const maxRefusedBody = 64 * 1024;
+
+/** Read through a call: a method that was just called may have set it. */
+function hasFramer(exchange: Exchange): boolean {
+  return exchange.responseFramer !== null;
+}
 
 function recordedBody(
   kept: Buffer,
@@ -240,7 +247,8 @@ export class HttpSession {
       refusedSize: 0,
       wsTap: null,
       ws: null,
-      sseInjector: null,
+      sseRelay: null,
+      finishing: false,
       sentToClient: false,
       startedAt: now(),
       bytesIn: 0,
@@ -304,38 +312,57 @@ export class HttpSession {
       return;
     }
     exchange.sentToClient = true;
+    const relay = exchange.sseRelay;
+    if (relay?.intercepting) {
+      // Event by event: the relay forwards what the framer hands it.
+      this.#readResponse(exchange, chunk, valve);
+      return;
+    }
     // With an SSE injection waiting, the chunk is framed first and forwarded split where the
-    // event may go; otherwise it is forwarded before anything reads it.
-    const injector = exchange.sseInjector;
-    const held = injector?.begin(chunk) ?? false;
-    if (!held) forward(this.#client, chunk, valve);
+    // event may go; otherwise it is forwarded before anything reads it (heads: see below).
+    const held = relay?.begin(chunk) ?? false;
+    if (!held && exchange.responseFramer) forward(this.#client, chunk, valve);
     try {
-      this.#readResponse(exchange, chunk);
+      this.#readResponse(exchange, chunk, valve);
     } finally {
-      if (held) injector?.release();
+      if (held) relay?.release();
     }
   }
 
-  #readResponse(exchange: Exchange, chunk: Buffer): void {
+  #readResponse(exchange: Exchange, chunk: Buffer, valve: Valve): void {
     let rest = chunk;
     while (rest.length > 0 && this.#exchange === exchange) {
       if (!exchange.responseFramer) {
+        // A head is forwarded as soon as it is read; what follows it in the same read goes the
+        // way the head says (through the WebSocket relay, the SSE relay, or straight on).
         const got = exchange.responseHead.push(rest);
-        if (!got) return;
+        if (!got) {
+          forward(this.#client, rest, valve);
+          return;
+        }
         if ('error' in got) {
+          forward(this.#client, rest, valve);
           this.#fault(`bad response from upstream: ${got.error}`);
           return;
         }
+        forward(this.#client, rest.subarray(0, rest.length - got.rest.length), valve);
         rest = got.rest;
         this.#onResponseHead(exchange, got.head);
         // (Re-read: the head may have just opened the WebSocket.)
         const tap = exchange.wsTap;
         if (tap) {
           if (rest.length > 0) {
-            if (exchange.ws) exchange.ws.in.observe(rest);
-            else tap.feed('in', rest);
+            if (exchange.ws) exchange.ws.in.push(rest);
+            else {
+              forward(this.#client, rest, valve);
+              tap.feed('in', rest);
+            }
           }
           return;
+        }
+        // A final head set the framer (a 1xx did not: the next head follows in `rest`).
+        if (hasFramer(exchange) && !exchange.sseRelay?.intercepting && rest.length > 0) {
+          forward(this.#client, rest, valve);
         }
         continue;
       }
@@ -357,12 +384,24 @@ export class HttpSession {
         return;
       }
       rest = rest.subarray(result.consumed);
-      if (result.done) {
-        // The held chunk goes out before the response is finished (which may end the client).
-        exchange.sseInjector?.end();
-        this.#finishExchange(exchange);
-      }
+      if (result.done) this.#completeResponse(exchange);
     }
+  }
+
+  /** The response body is over: the SSE relay sends what it still holds, then it is finished. */
+  #completeResponse(exchange: Exchange): void {
+    const relay = exchange.sseRelay;
+    if (!relay) {
+      this.#finishExchange(exchange);
+      return;
+    }
+    if (exchange.finishing) return;
+    exchange.finishing = true;
+    relay.release();
+    relay.finish(() => {
+      relay.end();
+      if (this.#exchange === exchange) this.#finishExchange(exchange);
+    });
   }
 
   #onResponseHead(exchange: Exchange, head: HttpHead): void {
@@ -423,28 +462,35 @@ export class HttpSession {
       this.#client.setTimeout(0);
       this.#upstream?.setTimeout(0);
       record.lifecycle('open', `${status.status} ${status.statusText || 'OK'} (text/event-stream)`);
-      const injector = new SseInjector({
+      const relay: SseRelay = new SseRelay({
         connectionId: record.id,
         to: this.#client,
         source: this.#upstreamValve ?? this.#clientValve,
         framing: mode.kind === 'chunked' ? 'chunked' : mode.kind === 'close' ? 'close' : 'length',
         encoded: !/^\s*(identity)?\s*$/i.test(contentEncoding),
-        atChunkBoundary: () => framer.atChunkBoundary,
+        atChunkBoundary: (): boolean => framer.atChunkBoundary,
         append: (entry) => record.store.append(entry),
+        tap: sse,
+        breakpoints: this.#o.breakpoints ?? null,
+        connection: () => record.store.getConnection(record.id),
       });
-      const framer = new BodyFramer(
+      const framer: BodyFramer = new BodyFramer(
         mode,
-        (payload) => {
-          injector.onPayload(payload);
-          sse.push(payload);
-        },
+        relay.intercepting
+          ? (payload) => {
+              relay.onPayload(payload);
+            }
+          : (payload) => {
+              relay.onPayload(payload);
+              sse.push(payload);
+            },
         (chunk, offset) => {
-          injector.onChunkBoundary(chunk, offset);
+          relay.onChunkBoundary(chunk, offset);
         },
       );
       exchange.responseFramer = framer;
-      exchange.sseInjector = injector;
-      this.#o.live?.add(record.id, { kind: 'sse', in: injector });
+      exchange.sseRelay = relay;
+      this.#o.live?.add(record.id, { kind: 'sse', in: relay });
     } else if (exchange.upgrade) {
       exchange.refusedBody = [];
       exchange.responseFramer = new BodyFramer(mode, (payload) => {
@@ -457,7 +503,7 @@ export class HttpSession {
     } else {
       exchange.responseFramer = new BodyFramer(mode);
     }
-    if (exchange.responseFramer.done) this.#finishExchange(exchange);
+    if (exchange.responseFramer.done) this.#completeResponse(exchange);
   }
 
   /** The response is complete: record it, then go on with the next request (or close). */
@@ -528,7 +574,7 @@ export class HttpSession {
     this.#o.breakpoints?.releaseConnection(record.id);
     exchange.ws?.out.end();
     exchange.ws?.in.end();
-    exchange.sseInjector?.end();
+    exchange.sseRelay?.end();
     if (record.ended) return;
     const counts = { bytesIn: exchange.bytesIn, bytesOut: exchange.bytesOut };
     if (exchange.wsTap) {
@@ -572,8 +618,9 @@ export class HttpSession {
       this.#maybeTunnelDone();
       return;
     }
+    if (exchange?.finishing) return;
     if (exchange?.responseFramer?.mode.kind === 'close') {
-      this.#finishExchange(exchange);
+      this.#completeResponse(exchange);
       return;
     }
     if (exchange) {

@@ -1,11 +1,11 @@
 import type { Direction } from '../../../shared/model/entry.ts';
 import type { OutgoingMessage } from '../replay/outgoing.ts';
 import { InjectError } from './inject-error.ts';
-import type { SseInjector } from './sse-injector.ts';
+import type { SseRelay } from './sse-relay.ts';
 import type { WsDirectionRelay } from './ws-relay.ts';
 
 export type LiveStream =
-  { kind: 'ws'; out: WsDirectionRelay; in: WsDirectionRelay } | { kind: 'sse'; in: SseInjector };
+  { kind: 'ws'; out: WsDirectionRelay; in: WsDirectionRelay } | { kind: 'sse'; in: SseRelay };
 
 /** The proxied WebSockets and event streams open now, by connection id: what can take a message. */
 export class LiveStreams {

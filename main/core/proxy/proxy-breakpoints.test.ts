@@ -18,7 +18,7 @@ interface Peer {
   errors: string[];
 }
 
-function listen(socket: WebSocket  , peer: Peer): void {
+function listen(socket: WebSocket, peer: Peer): void {
   socket.on('message', (data: Buffer, binary) => {
     peer.got.push(binary ? `bin:${data.toString('hex')}` : data.toString());
   });

@@ -1,4 +1,5 @@
 import type { Transform } from 'node:stream';
+import type { NewEntry } from '../../../shared/model/entry.ts';
 import { SseDecoder } from '../protocol/sse/sse-decoder.ts';
 import { sseOutputToEntry } from '../protocol/sse/to-entry.ts';
 import { contentDecoder } from '../connect/content-decoding.ts';
@@ -19,13 +20,17 @@ export class SseTap {
   readonly #inflate: Transform | null = null;
   #stopped = false;
   readonly #drained: Promise<void>;
+  /** While set, decoded entries are collected here instead of recorded. */
+  #capture: NewEntry[] | null = null;
 
   constructor(record: ExchangeRecord, contentEncoding: string) {
     this.#record = record;
     this.#decoder = new SseDecoder({
       onOutput: (out) => {
         const entry = sseOutputToEntry(out, { connectionId: record.id, time: now() });
-        if (entry) record.store.append(entry);
+        if (!entry) return;
+        if (this.#capture) this.#capture.push(entry);
+        else record.store.append(entry);
       },
     });
     let inflate: Transform | null = null;
@@ -65,6 +70,21 @@ export class SseTap {
       return;
     }
     this.#inflate.write(payload);
+  }
+
+  /**
+   * Decodes one complete event block of an identity-encoded stream and returns its entries,
+   * unrecorded (the proxy records them once it knows what became of them).
+   */
+  decode(block: Buffer): NewEntry[] {
+    const entries: NewEntry[] = [];
+    this.#capture = entries;
+    try {
+      this.push(block);
+    } finally {
+      this.#capture = null;
+    }
+    return entries;
   }
 
   /** The body is over: decodes what is left and reports an unfinished last event. */
