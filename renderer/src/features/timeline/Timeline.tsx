@@ -32,6 +32,8 @@ export function Timeline() {
     getScrollElement: () => scrollRef.current,
     estimateSize: () => ROW_HEIGHT,
     overscan: 12,
+    // Until the first measurement (and in DOM-less tests) assume a screenful.
+    initialRect: { width: 1000, height: 600 },
   });
 
   useLayoutEffect(() => {
