@@ -384,7 +384,11 @@ export class HttpSession {
         return;
       }
       rest = rest.subarray(result.consumed);
-      if (result.done) this.#completeResponse(exchange);
+      if (result.done) {
+        this.#completeResponse(exchange);
+        // Still sending what the SSE relay holds: nothing after the body is read meanwhile.
+        if (exchange.finishing) return;
+      }
     }
   }
 

@@ -81,11 +81,11 @@ describe('breakpoints on a proxied event stream', () => {
     ]);
   });
 
-  it('close-delimited: a paused last event still goes before the end', async () => {
+  it('close-delimited: a paused last event still goes before the end, an unfinished one as it came', async () => {
     const server = net.createServer((socket) => {
       socket.once('data', () => {
         socket.end(
-          'HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nConnection: close\r\n\r\ndata: a\n\ndata: hold\n\n',
+          'HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nConnection: close\r\n\r\ndata: a\n\ndata: hold\n\ndata: unfinished',
         );
       });
     });
@@ -99,7 +99,11 @@ describe('breakpoints on a proxied event stream', () => {
     expect(received.join('')).toBe('data: a\n\n');
     s.breakpoints.forward(s.paused[0]?.id ?? '');
     await reading;
-    expect(received.join('')).toBe('data: a\n\ndata: hold\n\n');
+    expect(received.join('')).toBe('data: a\n\ndata: hold\n\ndata: unfinished');
+    const id = s.store.connections()[0]?.id ?? '';
+    await waitFor(() => s.store.getConnection(id)?.state === 'closed');
+    const kinds = [...s.store.entriesOf(id)].map((e) => e.kind).filter((k) => k !== 'lifecycle');
+    expect(kinds).toEqual(['event', 'event', 'error']);
   });
 
   it('injection waits behind a paused event', async () => {

@@ -304,7 +304,11 @@ export class SseRelay {
     const done = this.#finishing;
     this.#finishing = null;
     // An unfinished last event goes on as it came (the client drops it, as it would have).
-    if (this.#blockParts.length > 0) this.#write(Buffer.concat(this.#blockParts.splice(0)));
+    if (this.#blockParts.length > 0) {
+      const rest = Buffer.concat(this.#blockParts.splice(0));
+      this.#o.tap.push(rest); // the tap reports it as unfinished when the stream ends
+      this.#write(rest);
+    }
     if (this.#o.framing === 'chunked')
       forward(this.#o.to, Buffer.from('0\r\n\r\n'), this.#o.source);
     done();

@@ -111,12 +111,6 @@ export class WsDirectionRelay {
     this.#drain();
   }
 
-  /** Bytes of this direction that were already forwarded (in the chunk of the 101 head). */
-  observe(chunk: Buffer): void {
-    this.#scanner.scan(chunk);
-    this.#o.tap.feed(this.#o.direction, chunk);
-  }
-
   inject(message: OutgoingMessage): Promise<void> {
     if (message.kind === 'event') {
       return Promise.reject(
