@@ -19,12 +19,19 @@ const rendererDir = join(import.meta.dirname, '../out/renderer');
 
 let echoUrl = '';
 let sseUrl = '';
+let llmUrl = '';
 const peers: { close(): Promise<void> }[] = [];
 beforeAll(async () => {
-  const server = httpServer((_req, res) => {
-    res
-      .writeHead(200, { 'Content-Type': 'text/event-stream' })
-      .end('id: 1\nevent: tick\ndata: one\n\n');
+  const server = httpServer((req, res) => {
+    res.writeHead(200, { 'Content-Type': 'text/event-stream' });
+    if (req.url === '/v1/chat/completions') {
+      // An OpenAI-shaped token stream (no Cache-Control: the diagnostics notice).
+      const chunk = (delta: object, finish: string | null): string =>
+        `data: ${JSON.stringify({ id: 'c1', object: 'chat.completion.chunk', model: 'gpt-test', choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
+      res.end(chunk({ content: 'Hel' }, null) + chunk({ content: 'lo' }, null) + chunk({}, 'stop'));
+      return;
+    }
+    res.end('id: 1\nevent: tick\ndata: one\n\n');
   });
   const wss = new WebSocketServer({ server });
   wss.on('connection', (socket) => {
@@ -41,6 +48,7 @@ beforeAll(async () => {
   });
   echoUrl = `ws://127.0.0.1:${listening.port}/echo`;
   sseUrl = `http://127.0.0.1:${listening.port}/events`;
+  llmUrl = `http://127.0.0.1:${listening.port}/v1/chat/completions`;
 });
 afterAll(async () => {
   for (const peer of peers) await peer.close();
@@ -300,6 +308,50 @@ describe.each(transports)('InspectorApi over the %s', (_name, make) => {
     await waitFor(() => states.length >= 2);
     expect(states.map((s) => s.running)).toEqual([true, false]);
     off();
+  });
+
+  it('assembles LLM streams and reports diagnostics findings, live', async () => {
+    const summaries: unknown[] = [];
+    const findings: unknown[] = [];
+    const offLlm = harness.api.onLlm((batch) => summaries.push(...batch));
+    const offFindings = harness.api.onFindings((list) => findings.push(list));
+    const opened = await harness.api.openConnection({
+      url: llmUrl,
+      method: 'POST',
+      body: JSON.stringify({
+        model: 'gpt-test',
+        stream: true,
+        messages: [{ role: 'user', content: 'hi' }],
+      }),
+      reconnect: false,
+    });
+    await waitFor(
+      () => rows.filter((r) => r.kind === 'event').length === 3,
+      3000,
+      JSON.stringify(rows),
+    );
+    const [summary] = await harness.api.listLlmSummaries();
+    expect(summary).toMatchObject({
+      connectionId: opened.id,
+      flavor: 'openai-chat',
+      text: 'Hello',
+      stopReason: 'stop',
+    });
+    await waitFor(() => summaries.length > 0);
+    // The stream sends no Cache-Control: the diagnostics say so.
+    expect((await harness.api.listFindings()).map((f) => f.rule)).toContain('sse.no-cache-control');
+    await waitFor(() => findings.length > 0);
+    expect(
+      await harness.api.setLlmMode(opened.id, {
+        flavor: 'generic',
+        textPath: '$.choices[0].delta.content',
+      }),
+    ).toMatchObject({
+      flavor: 'generic',
+    });
+    await expect(harness.api.setLlmMode('nope', null)).rejects.toMatchObject({ code: 'not-found' });
+    offLlm();
+    offFindings();
   });
 
   it('clears the session, announcing the reset', async () => {

@@ -7,6 +7,8 @@
 import type { Connection, HeaderList } from './model/connection.ts';
 import type { EntryKind, Direction } from './model/entry.ts';
 import type { EntryRow, WireEntry } from './model/wire.ts';
+import type { LlmModeOverride, LlmSummary } from './model/llm.ts';
+import type { Finding } from './model/diagnostics.ts';
 
 export interface OpenConnectionRequest {
   url: string;
@@ -146,6 +148,12 @@ export interface InspectorCommands {
   stopProxy(): Promise<ProxyState>;
   /** Telltale's CA certificate (made on first use), to trust it in a client. */
   getCaCertificate(): Promise<CaCertificate>;
+  /** Every LLM token stream of the session, assembled (docs/llm.md). */
+  listLlmSummaries(): Promise<LlmSummary[]>;
+  /** Says how to read a connection as an LLM stream (null: detect it again). */
+  setLlmMode(connectionId: string, mode: LlmModeOverride | null): Promise<LlmSummary | null>;
+  /** The stream diagnostics' current findings (docs/diagnostics.md). */
+  listFindings(): Promise<Finding[]>;
 }
 
 export type CommandName = keyof InspectorCommands;
@@ -158,6 +166,10 @@ export interface InspectorEvents {
   onSessionReset(listener: (info: SessionInfo) => void): () => void;
   onSettings(listener: (settings: Settings) => void): () => void;
   onProxyState(listener: (state: ProxyState) => void): () => void;
+  /** LLM summaries that changed (live, as tokens arrive). */
+  onLlm(listener: (summaries: LlmSummary[]) => void): () => void;
+  /** The whole list of findings, whenever it changes. */
+  onFindings(listener: (findings: Finding[]) => void): () => void;
 }
 
 export type InspectorApi = InspectorCommands & InspectorEvents;
@@ -169,6 +181,8 @@ export interface EventPayloads {
   sessionReset: SessionInfo;
   settings: Settings;
   proxyState: ProxyState;
+  llm: LlmSummary[];
+  findings: Finding[];
 }
 export type EventName = keyof EventPayloads;
 
@@ -193,6 +207,9 @@ export const apiCommandNames = [
   'startProxy',
   'stopProxy',
   'getCaCertificate',
+  'listLlmSummaries',
+  'setLlmMode',
+  'listFindings',
 ] as const satisfies readonly CommandName[];
 
 export const apiEventNames = [
@@ -201,6 +218,8 @@ export const apiEventNames = [
   'sessionReset',
   'settings',
   'proxyState',
+  'llm',
+  'findings',
 ] as const satisfies readonly EventName[];
 
 /** `entries` → `onEntries`. */

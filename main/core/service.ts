@@ -31,6 +31,10 @@ import { matchEntries } from './api/query.ts';
 import { exportOptions, exportSessionText, importSessionText } from './api/session-transfer.ts';
 import { derivedRecords } from './derived-records.ts';
 import { JournalFolder } from './journal-folder.ts';
+import { LiveDiagnostics } from './diagnostics/index.ts';
+import { LlmStreams } from './llm/index.ts';
+import type { Finding } from '../../shared/model/diagnostics.ts';
+import type { LlmModeOverride, LlmSummary } from '../../shared/model/llm.ts';
 import { ProxyController } from './proxy-controller.ts';
 import { NdjsonSessionWriter } from './session/ndjson-writer.ts';
 import { openSessionFile, saveSessionFile } from './session/session-file.ts';
@@ -61,6 +65,9 @@ export class InspectorService implements InspectorApi {
   readonly #proxy: ProxyController;
   #store!: SessionStore;
   #unsubscribeStore: (() => void) | undefined;
+  /** LLM answers and diagnostics of the current store, live. */
+  #llm!: LlmStreams;
+  #diagnostics!: LiveDiagnostics;
   #journal: NdjsonSessionWriter | undefined;
 
   constructor(options: InspectorServiceOptions) {
@@ -90,6 +97,15 @@ export class InspectorService implements InspectorApi {
   #attachStore(store: SessionStore): void {
     this.#unsubscribeStore?.();
     this.#store = store;
+    this.#llm = new LlmStreams(store);
+    this.#llm.onChange((answerIds) => {
+      const summaries = answerIds.flatMap((id) => this.#llm.summaryOf(id) ?? []);
+      if (summaries.length > 0) this.#events.emit('llm', summaries);
+    });
+    this.#diagnostics = new LiveDiagnostics(store);
+    this.#diagnostics.onChange((findings) => {
+      this.#events.emit('findings', findings);
+    });
     if (this.#journals) {
       this.#journal = new NdjsonSessionWriter(this.#journals.newJournalPath(), {
         store,
@@ -284,6 +300,8 @@ export class InspectorService implements InspectorApi {
     await this.closeAll();
     this.#store.flush();
     await this.#journal?.close();
+    this.#llm.dispose();
+    this.#diagnostics.dispose();
     this.#store.dispose();
     this.#attachStore(store);
     this.#events.emit('sessionReset', this.#info());
@@ -315,6 +333,21 @@ export class InspectorService implements InspectorApi {
     return this.#proxy.caCertificate();
   }
 
+  listLlmSummaries(): Promise<LlmSummary[]> {
+    return Promise.resolve(this.#llm.summaries());
+  }
+
+  setLlmMode(connectionId: string, mode: LlmModeOverride | null): Promise<LlmSummary | null> {
+    if (!this.#store.getConnection(connectionId))
+      throw new ApiError('not-found', `no connection ${connectionId}`);
+    this.#llm.setMode(connectionId, mode ?? undefined);
+    return Promise.resolve(this.#llm.summaryOf(connectionId) ?? null);
+  }
+
+  listFindings(): Promise<Finding[]> {
+    return Promise.resolve(this.#diagnostics.findings());
+  }
+
   // ---- events --------------------------------------------------------------------------------
 
   onEntries(listener: (rows: EntryRow[]) => void): () => void {
@@ -337,6 +370,14 @@ export class InspectorService implements InspectorApi {
     return this.#events.on('proxyState', listener);
   }
 
+  onLlm(listener: (summaries: LlmSummary[]) => void): () => void {
+    return this.#events.on('llm', listener);
+  }
+
+  onFindings(listener: (findings: Finding[]) => void): () => void {
+    return this.#events.on('findings', listener);
+  }
+
   // ---- lifecycle -----------------------------------------------------------------------------
 
   /** Closes every connection and completes the journal (quit, server shutdown). */
@@ -344,6 +385,8 @@ export class InspectorService implements InspectorApi {
     await this.#proxy.stop();
     await this.closeAll();
     await this.#journal?.close();
+    this.#llm.dispose();
+    this.#diagnostics.dispose();
   }
 
   /** Closes every live connection cleanly. */

@@ -17,6 +17,8 @@ export function forwardEvents(
     sessionReset: (listener) => service.onSessionReset(listener),
     settings: (listener) => service.onSettings(listener),
     proxyState: (listener) => service.onProxyState(listener),
+    llm: (listener) => service.onLlm(listener),
+    findings: (listener) => service.onFindings(listener),
   };
   const unsubscribers = (Object.keys(subscribers) as EventName[]).map((event) =>
     subscribers[event]((payload) => {

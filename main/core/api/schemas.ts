@@ -119,4 +119,15 @@ export const commandArgs = {
   startProxy: z.tuple([proxySettings]),
   stopProxy: z.tuple([]),
   getCaCertificate: z.tuple([]),
+  listLlmSummaries: z.tuple([]),
+  setLlmMode: z.tuple([
+    connectionId,
+    z
+      .strictObject({
+        flavor: z.enum(['openai-chat', 'openai-responses', 'anthropic-messages', 'generic']),
+        textPath: z.string().min(1).max(1024).optional(),
+      })
+      .nullable(),
+  ]),
+  listFindings: z.tuple([]),
 } as const satisfies Record<CommandName, z.ZodType>;

@@ -3,51 +3,14 @@
  * wrong, checked against recorded connections. Rule ids are stable strings (exports, CI gates and
  * filters rely on them): add new ones, never rename.
  */
-import type { HeaderList } from '../../../shared/model/connection.ts';
 
-export type Severity = 'info' | 'warning' | 'error';
-
-export interface FindingEvidence {
-  /** Entries that show the problem (at most `maxEvidenceSeqs`, in seq order). */
-  seqs: number[];
-  /** Headers that show it (request or response, as recorded). */
-  headers: HeaderList;
-}
-
-export interface Finding {
-  rule: RuleId;
-  severity: Severity;
-  connectionId: string;
-  evidence: FindingEvidence;
-  /** What was seen, with the figures. */
-  message: string;
-  /** One paragraph: how to fix it. */
-  fix: string;
-}
-
-export const RULE = {
-  sseContentType: 'sse.content-type',
-  sseNotUtf8: 'sse.not-utf8',
-  sseNoCacheControl: 'sse.no-cache-control',
-  sseBuffering: 'sse.buffering',
-  sseIdleGap: 'sse.idle-gap',
-  sseNoEventId: 'sse.no-event-id',
-  sseNoRetry: 'sse.no-retry',
-  sseReconnectStorm: 'sse.reconnect-storm',
-  sseReconnectWithoutLastEventId: 'sse.reconnect-without-last-event-id',
-  sseReconnectReplay: 'sse.reconnect-replay',
-  sseHttp1ConnectionLimit: 'sse.http1-connection-limit',
-  wsNoHeartbeat: 'ws.no-heartbeat',
-  wsAbnormalClose: 'ws.abnormal-close',
-  wsCloseCode: 'ws.close-code',
-  wsPongMissing: 'ws.pong-missing',
-  wsPingRttRising: 'ws.ping-rtt-rising',
-  wsLargeMessage: 'ws.large-message',
-  wsDeflateContextTakeover: 'ws.deflate-context-takeover',
-  wsProtocolViolation: 'ws.protocol-violation',
-} as const;
-
-export type RuleId = (typeof RULE)[keyof typeof RULE];
+export { RULE } from '../../../shared/model/diagnostics.ts';
+export type {
+  Finding,
+  FindingEvidence,
+  RuleId,
+  Severity,
+} from '../../../shared/model/diagnostics.ts';
 
 export interface DiagnosticsOptions {
   /** Idle timeouts of common proxies and load balancers (ms). Default [30 000, 60 000]. */
