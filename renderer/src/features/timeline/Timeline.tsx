@@ -1,4 +1,3 @@
-import { useVirtualizer } from '@tanstack/react-virtual';
 import {
   useCallback,
   useEffect,
@@ -12,6 +11,7 @@ import { formatClock, formatRelative } from '../../components/format.ts';
 import { useConnections } from '../../stores/connections.ts';
 import { useUi } from '../../stores/ui.ts';
 import { registerTimelineCommands } from './commands.ts';
+import { useFixedWindow } from './useFixedWindow.ts';
 import { ROW_HEIGHT, TimelineRow } from './TimelineRow.tsx';
 import { timelineView } from './view.ts';
 
@@ -27,18 +27,17 @@ export function Timeline() {
   const order = useConnections((s) => s.order);
   const scrollRef = useRef<HTMLDivElement>(null);
 
-  const virtualizer = useVirtualizer({
-    count: view.count,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_HEIGHT,
-    overscan: 12,
-    // Until the first measurement (and in DOM-less tests) assume a screenful.
-    initialRect: { width: 1000, height: 600 },
-  });
+  const {
+    start,
+    end,
+    totalHeight,
+    scrollToIndex,
+    onScroll: onWindowScroll,
+  } = useFixedWindow(scrollRef, view.count, ROW_HEIGHT, 12);
 
   useLayoutEffect(() => {
-    if (follow && view.count > 0) virtualizer.scrollToIndex(view.count - 1, { align: 'end' });
-  }, [follow, view.count, virtualizer]);
+    if (follow && view.count > 0) scrollToIndex(view.count - 1, 'end');
+  }, [follow, view.count, scrollToIndex]);
 
   const select = useCallback((seq: number, connectionId: string) => {
     useUi.getState().selectRow(seq, connectionId);
@@ -55,7 +54,7 @@ export function Timeline() {
       if (!row) return;
       useUi.getState().selectRow(row.seq, row.connectionId);
       useUi.getState().setFollow(clamped === view.count - 1 && useUi.getState().follow);
-      virtualizer.scrollToIndex(clamped, { align: 'auto' });
+      scrollToIndex(clamped, 'auto');
     };
     registerTimelineCommands({
       move(delta) {
@@ -79,9 +78,10 @@ export function Timeline() {
     return () => {
       registerTimelineCommands(null);
     };
-  }, [data, view, selectedPosition, virtualizer]);
+  }, [data, view, selectedPosition, scrollToIndex]);
 
   const onScroll = (): void => {
+    onWindowScroll();
     const element = scrollRef.current;
     if (!element) return;
     const atBottom =
@@ -95,7 +95,8 @@ export function Timeline() {
     return position === undefined ? id.slice(0, 6) : `#${position + 1}`;
   };
 
-  const items = virtualizer.getVirtualItems();
+  const positionsOnScreen: number[] = [];
+  for (let position = start; position < end; position++) positionsOnScreen.push(position);
   return (
     <section className="timeline" aria-label="Timeline">
       <div className="timeline-head" role="row">
@@ -115,9 +116,9 @@ export function Timeline() {
         onScroll={onScroll}
         data-testid="timeline"
       >
-        <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
-          {items.map((item) => {
-            const index = view.indexAt(item.index);
+        <div style={{ height: totalHeight, position: 'relative' }}>
+          {positionsOnScreen.map((position) => {
+            const index = view.indexAt(position);
             const row = data.buffer.row(index);
             if (!row) return null;
             const connection = connections[row.connectionId];
@@ -135,7 +136,7 @@ export function Timeline() {
                 selected={row.seq === selectedSeq}
                 highlighted={highlighted}
                 dimmed={view.highlighting && !highlighted}
-                top={item.start}
+                top={position * ROW_HEIGHT}
                 onSelect={select}
               />
             );
