@@ -116,8 +116,12 @@ export async function main(): Promise<void> {
     const cdp = await page.context().newCDPSession(page);
     const heapMb = async (): Promise<number> => {
       await cdp.send('HeapProfiler.collectGarbage');
-      const usage = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number };
-      return usage.usedSize / 1024 / 1024;
+      // Typed-array columns live in ArrayBuffer backing stores, outside the V8 heap proper: count both.
+      const usage = (await cdp.send('Runtime.getHeapUsage')) as {
+        usedSize: number;
+        backingStorageSize?: number;
+      };
+      return (usage.usedSize + (usage.backingStorageSize ?? 0)) / 1024 / 1024;
     };
     const rowsInPage = (): Promise<number> =>
       page.evaluate(() =>

@@ -59,6 +59,16 @@ describe('RowBuffer', () => {
     expect(buffer.lastSeq).toBe(0);
   });
 
+  it('spans several chunks of rows without losing any', () => {
+    const buffer = new RowBuffer();
+    for (let from = 1; from <= 200_000; from += 25_000) buffer.append(makeRows(from, 25_000));
+    expect(buffer.length).toBe(200_000);
+    for (const index of [0, 65_535, 65_536, 131_072, 199_999]) {
+      expect(buffer.row(index)).toMatchObject({ seq: index + 1, preview: `message ${index + 1}` });
+    }
+    expect(buffer.indexOfSeq(131_073)).toBe(131_072);
+  });
+
   it('finds rows by seq when seqs have gaps', () => {
     const buffer = new RowBuffer();
     buffer.append([makeRow(2), makeRow(5), makeRow(9)]);

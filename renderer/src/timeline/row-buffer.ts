@@ -1,7 +1,7 @@
 /**
- * The timeline's rows, kept outside React and zustand: columns of typed arrays that grow by
- * doubling, plus one array of preview strings. A million rows cost a few dozen bytes each here
- * (the previews dominate), and appending never copies what is already held. Readers subscribe to
+ * The timeline's rows, kept outside React and zustand: columns of typed arrays in fixed-size
+ * chunks (appending never copies what is already held, so there is no doubling spike at half a
+ * million rows), plus previews joined into one string per appended batch. Readers subscribe to
  * `version`, which changes once per flushed batch, never once per row.
  */
 import type { Direction, EntryKind } from '../../../shared/model/entry.ts';
@@ -34,25 +34,33 @@ export interface RowView {
   flags: number;
 }
 
-const initialCapacity = 1024;
+const chunkBits = 16;
+const chunkRows = 1 << chunkBits;
+const chunkMask = chunkRows - 1;
+
+/** One chunk of 65,536 rows, column by column. */
+class Chunk {
+  readonly seq = new Float64Array(chunkRows);
+  readonly time = new Float64Array(chunkRows);
+  readonly payloadSize = new Float64Array(chunkRows);
+  readonly wireSize = new Float64Array(chunkRows);
+  readonly conn = new Uint32Array(chunkRows);
+  /** bit 0: direction (1 = in); bits 1–4: kind code; bits 8–15: row flags. */
+  readonly packed = new Uint16Array(chunkRows);
+  /** Which batch string holds the preview, where it starts and how long it is. */
+  readonly previewBatch = new Uint32Array(chunkRows);
+  readonly previewStart = new Uint32Array(chunkRows);
+  readonly previewLength = new Uint32Array(chunkRows);
+}
 
 export class RowBuffer {
   #length = 0;
-  #seq = new Float64Array(initialCapacity);
-  #time = new Float64Array(initialCapacity);
-  #payloadSize = new Float64Array(initialCapacity);
-  #wireSize = new Float64Array(initialCapacity);
-  #conn = new Uint32Array(initialCapacity);
-  /** bit 0: direction (1 = in); bits 1–4: kind code; bits 8–15: row flags. */
-  #packed = new Uint16Array(initialCapacity);
+  #chunks: Chunk[] = [];
   /**
-   * Previews are joined into one string per appended batch and read back by offset: a million
-   * rows then cost a few hundred strings for the garbage collector to trace, not a million.
+   * Previews joined per batch and read back by offset: a million rows then cost a few hundred
+   * strings for the garbage collector to trace, not a million.
    */
-  #chunks: string[] = [];
-  #chunk = new Uint32Array(initialCapacity);
-  #previewStart = new Uint32Array(initialCapacity);
-  #previewLength = new Uint32Array(initialCapacity);
+  #batches: string[] = [];
   #connIds: string[] = [];
   #connIndex = new Map<string, number>();
   #version = 0;
@@ -67,39 +75,40 @@ export class RowBuffer {
   }
 
   get lastSeq(): number {
-    return this.#length === 0 ? 0 : (this.#seq[this.#length - 1] ?? 0);
+    return this.#length === 0 ? 0 : this.seqAt(this.#length - 1);
   }
 
   /** Appends rows in seq order; rows at or below the last held seq are dropped (overlap on boot). */
   append(rows: readonly EntryRow[]): number {
     let added = 0;
     let last = this.lastSeq;
-    const chunkId = this.#chunks.length;
+    const batch = this.#batches.length;
     const previews: string[] = [];
     let offset = 0;
     for (const row of rows) {
       if (row.seq <= last) continue;
-      this.#reserve(this.#length + 1);
       const i = this.#length++;
-      this.#seq[i] = row.seq;
-      this.#time[i] = row.time;
-      this.#payloadSize[i] = row.payloadSize;
-      this.#wireSize[i] = row.wireSize;
-      this.#conn[i] = this.#intern(row.connectionId);
-      this.#packed[i] =
+      const chunk = this.#chunks[i >> chunkBits] ?? this.#addChunk();
+      const at = i & chunkMask;
+      chunk.seq[at] = row.seq;
+      chunk.time[at] = row.time;
+      chunk.payloadSize[at] = row.payloadSize;
+      chunk.wireSize[at] = row.wireSize;
+      chunk.conn[at] = this.#intern(row.connectionId);
+      chunk.packed[at] =
         (row.direction === 'in' ? 1 : 0) |
         ((kindCode.get(row.kind) ?? 0) << 1) |
         ((row.flags & 0xff) << 8);
-      this.#chunk[i] = chunkId;
-      this.#previewStart[i] = offset;
-      this.#previewLength[i] = row.preview.length;
+      chunk.previewBatch[at] = batch;
+      chunk.previewStart[at] = offset;
+      chunk.previewLength[at] = row.preview.length;
       previews.push(row.preview);
       offset += row.preview.length;
       last = row.seq;
       added++;
     }
     if (added > 0) {
-      this.#chunks.push(previews.join(''));
+      this.#batches.push(previews.join(''));
       this.#bump();
     }
     return added;
@@ -107,53 +116,48 @@ export class RowBuffer {
 
   clear(): void {
     this.#length = 0;
-    this.#seq = new Float64Array(initialCapacity);
-    this.#time = new Float64Array(initialCapacity);
-    this.#payloadSize = new Float64Array(initialCapacity);
-    this.#wireSize = new Float64Array(initialCapacity);
-    this.#conn = new Uint32Array(initialCapacity);
-    this.#packed = new Uint16Array(initialCapacity);
     this.#chunks = [];
-    this.#chunk = new Uint32Array(initialCapacity);
-    this.#previewStart = new Uint32Array(initialCapacity);
-    this.#previewLength = new Uint32Array(initialCapacity);
+    this.#batches = [];
     this.#connIds = [];
     this.#connIndex.clear();
     this.#bump();
   }
 
   seqAt(index: number): number {
-    return this.#seq[index] ?? 0;
+    return this.#chunks[index >> chunkBits]?.seq[index & chunkMask] ?? 0;
   }
 
   timeAt(index: number): number {
-    return this.#time[index] ?? 0;
+    return this.#chunks[index >> chunkBits]?.time[index & chunkMask] ?? 0;
   }
 
   connectionIdAt(index: number): string {
-    return this.#connIds[this.#conn[index] ?? 0] ?? '';
+    return this.#connIds[this.#chunks[index >> chunkBits]?.conn[index & chunkMask] ?? 0] ?? '';
   }
 
   kindAt(index: number): EntryKind {
-    return KIND_CODES[((this.#packed[index] ?? 0) >> 1) & 0xf] ?? 'text';
+    return KIND_CODES[(this.#packedAt(index) >> 1) & 0xf] ?? 'text';
   }
 
   directionAt(index: number): Direction {
-    return ((this.#packed[index] ?? 0) & 1) === 1 ? 'in' : 'out';
+    return (this.#packedAt(index) & 1) === 1 ? 'in' : 'out';
   }
 
   payloadSizeAt(index: number): number {
-    return this.#payloadSize[index] ?? 0;
+    return this.#chunks[index >> chunkBits]?.payloadSize[index & chunkMask] ?? 0;
   }
 
   wireSizeAt(index: number): number {
-    return this.#wireSize[index] ?? 0;
+    return this.#chunks[index >> chunkBits]?.wireSize[index & chunkMask] ?? 0;
   }
 
   previewAt(index: number): string {
-    const chunk = this.#chunks[this.#chunk[index] ?? 0] ?? '';
-    const start = this.#previewStart[index] ?? 0;
-    return chunk.slice(start, start + (this.#previewLength[index] ?? 0));
+    const chunk = this.#chunks[index >> chunkBits];
+    if (!chunk) return '';
+    const at = index & chunkMask;
+    const start = chunk.previewStart[at] ?? 0;
+    const batch = this.#batches[chunk.previewBatch[at] ?? 0] ?? '';
+    return batch.slice(start, start + (chunk.previewLength[at] ?? 0));
   }
 
   row(index: number): RowView | undefined {
@@ -168,14 +172,14 @@ export class RowBuffer {
       payloadSize: this.payloadSizeAt(index),
       wireSize: this.wireSizeAt(index),
       preview: this.previewAt(index),
-      flags: ((this.#packed[index] ?? 0) >> 8) & 0xff,
+      flags: (this.#packedAt(index) >> 8) & 0xff,
     };
   }
 
   /** Index of the row with this seq, or -1 (seqs ascend, so a binary search finds it). */
   indexOfSeq(seq: number): number {
     const i = this.lowerBound(seq);
-    return this.#seq[i] === seq && i < this.#length ? i : -1;
+    return i < this.#length && this.seqAt(i) === seq ? i : -1;
   }
 
   /** First index whose seq is >= `seq` (length when none). */
@@ -184,7 +188,7 @@ export class RowBuffer {
     let hi = this.#length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if ((this.#seq[mid] ?? 0) < seq) lo = mid + 1;
+      if (this.seqAt(mid) < seq) lo = mid + 1;
       else hi = mid;
     }
     return lo;
@@ -196,6 +200,16 @@ export class RowBuffer {
   };
 
   getVersion = (): number => this.#version;
+
+  #packedAt(index: number): number {
+    return this.#chunks[index >> chunkBits]?.packed[index & chunkMask] ?? 0;
+  }
+
+  #addChunk(): Chunk {
+    const chunk = new Chunk();
+    this.#chunks.push(chunk);
+    return chunk;
+  }
 
   #bump(): void {
     this.#version++;
@@ -211,23 +225,4 @@ export class RowBuffer {
     }
     return index;
   }
-
-  #reserve(needed: number): void {
-    if (needed <= this.#seq.length) return;
-    const capacity = Math.max(needed, this.#seq.length * 2);
-    this.#seq = grow(this.#seq, new Float64Array(capacity));
-    this.#time = grow(this.#time, new Float64Array(capacity));
-    this.#payloadSize = grow(this.#payloadSize, new Float64Array(capacity));
-    this.#wireSize = grow(this.#wireSize, new Float64Array(capacity));
-    this.#conn = grow(this.#conn, new Uint32Array(capacity));
-    this.#packed = grow(this.#packed, new Uint16Array(capacity));
-    this.#chunk = grow(this.#chunk, new Uint32Array(capacity));
-    this.#previewStart = grow(this.#previewStart, new Uint32Array(capacity));
-    this.#previewLength = grow(this.#previewLength, new Uint32Array(capacity));
-  }
-}
-
-function grow<T extends Float64Array | Uint32Array | Uint16Array>(from: T, to: T): T {
-  to.set(from);
-  return to;
 }
