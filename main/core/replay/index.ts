@@ -5,7 +5,7 @@ export { replayConnection, replayHeaders } from './replay-runner.ts';
 export type { ReplayMode, ReplayOptions, ReplayRun } from './replay-runner.ts';
 export { compareServerMessages } from './compare.ts';
 export type { ReplayComparison, ReplayDifference } from './compare.ts';
-export { resendEntry, ResendError } from './resend.ts';
+export { proxyLiveSender, resendEntry, ResendError } from './resend.ts';
 export type { LiveSender, ResendOptions, ResendResult } from './resend.ts';
 export { BreakpointController, RuleError } from './breakpoints.ts';
 export type {

@@ -1,10 +1,11 @@
 import http from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { WebSocketServer } from 'ws';
+import WebSocket, { WebSocketServer } from 'ws';
 import type { Direction } from '../../../shared/model/entry.ts';
 import { listenLoopback, waitFor } from '../testing/loopback.ts';
 import type { OutgoingMessage } from './outgoing.ts';
-import { resendEntry, ResendError } from './resend.ts';
+import { proxyLiveSender, resendEntry, ResendError } from './resend.ts';
+import { testProxy, wsUpstream } from '../proxy/test-support.ts';
 import { sseRecording, wsRecording } from './test-recordings.ts';
 
 const cleanups: (() => unknown)[] = [];
@@ -31,6 +32,43 @@ async function echoServer(): Promise<{ url: string; got: string[]; protocols: st
   });
   return { url: `ws://127.0.0.1:${String(listening.port)}/x`, got, protocols };
 }
+
+describe('resend into a proxied connection', () => {
+  it('a server message goes back to the client, a client message to the server, marked injected', async () => {
+    const got: string[] = [];
+    const upstream = await wsUpstream(cleanups, {}, (socket) => {
+      socket.on('message', (data: Buffer) => got.push(data.toString()));
+      socket.send('from the server');
+    });
+    const { store, proxy } = await testProxy(cleanups, {
+      target: `ws://127.0.0.1:${String(upstream.port)}`,
+    });
+    const client: string[] = [];
+    const ws = new WebSocket(`${proxy.url.replace('http', 'ws')}/`);
+    cleanups.push(() => {
+      ws.terminate();
+    });
+    ws.on('message', (data: Buffer) => client.push(data.toString()));
+    await new Promise((resolve) => ws.once('open', resolve));
+    ws.send('from the client');
+    await waitFor(() => got.length === 1 && client.length === 1);
+    const [fromServer] = [...store.allEntries()].filter((e) => e.payload === 'from the server');
+    const [fromClient] = [...store.allEntries()].filter((e) => e.payload === 'from the client');
+    const live = proxyLiveSender(proxy);
+    expect(await resendEntry(store, fromServer?.seq ?? 0, { live })).toMatchObject({ via: 'open' });
+    expect(
+      await resendEntry(store, fromClient?.seq ?? 0, { live, edited: 'edited again' }),
+    ).toMatchObject({ via: 'open' });
+    await waitFor(() => got.length === 2 && client.length === 2);
+    expect(client).toEqual(['from the server', 'from the server']);
+    expect(got).toEqual(['from the client', 'edited again']);
+    const injected = [...store.allEntries()].filter((e) => e.intervention === 'injected');
+    expect(injected.map((e) => [e.direction, e.payload])).toEqual([
+      ['in', 'from the server'],
+      ['out', 'edited again'],
+    ]);
+  });
+});
 
 describe('resend', () => {
   it('sends a client message again on a fresh connection with the recorded subprotocol', async () => {

@@ -12,6 +12,7 @@ import type { SessionStore } from '../session/store.ts';
 import { outgoingFromEntry } from './outgoing.ts';
 import type { OutgoingMessage } from './outgoing.ts';
 import { headerOf } from './recording.ts';
+import { InjectError } from '../proxy/inject-error.ts';
 import { replayHeaders } from './replay-runner.ts';
 
 export type ResendErrorCode =
@@ -35,6 +36,24 @@ export type LiveSender = (
   direction: Direction,
   message: OutgoingMessage,
 ) => Promise<boolean>;
+
+/**
+ * A LiveSender over the proxy's injection: false when the connection is not open in the proxy,
+ * any other refusal (closed mid-way, wrong kind) is an error.
+ */
+export function proxyLiveSender(proxy: {
+  inject(connectionId: string, direction: Direction, message: OutgoingMessage): Promise<void>;
+}): LiveSender {
+  return async (connectionId, direction, message) => {
+    try {
+      await proxy.inject(connectionId, direction, message);
+      return true;
+    } catch (error) {
+      if (error instanceof InjectError && error.code === 'inject.not-live') return false;
+      throw error;
+    }
+  };
+}
 
 export interface ResendOptions {
   /** Send this payload instead of the recorded one. */
