@@ -6,9 +6,10 @@ import { listenLoopback, waitFor } from '../testing/loopback.ts';
 import type { OutgoingMessage } from './outgoing.ts';
 import { proxyLiveSender, resendEntry, ResendError } from './resend.ts';
 import { testProxy, wsUpstream } from '../proxy/test-support.ts';
+import type { Cleanup } from '../proxy/test-support.ts';
 import { sseRecording, wsRecording } from './test-recordings.ts';
 
-const cleanups: (() => unknown)[] = [];
+const cleanups: Cleanup[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
@@ -77,7 +78,9 @@ describe('resend', () => {
     const result = await resendEntry(store, 3, { url });
     expect(result.via).toBe('fresh');
     if (result.via !== 'fresh') return;
-    cleanups.push(() => result.handle.close());
+    cleanups.push(async () => {
+      await result.handle.close();
+    });
     await waitFor(() => got.length === 1, 2000, 'the resent message');
     expect(got).toEqual(['one']);
     expect(protocols).toEqual(['chat.v2']);
@@ -95,7 +98,10 @@ describe('resend', () => {
     const { url, got } = await echoServer();
     const store = wsRecording();
     const result = await resendEntry(store, 7, { url, edited: Uint8Array.of(1, 2) });
-    if (result.via === 'fresh') cleanups.push(() => result.handle.close());
+    if (result.via === 'fresh')
+      cleanups.push(async () => {
+        await result.handle.close();
+      });
     await waitFor(() => got.length === 1, 2000, 'the resent message');
     expect(got).toEqual(['0102']);
   });
