@@ -57,7 +57,7 @@ export function openSseConnection(store: SessionStore, options: SseClientOptions
   let retryMs = options.initialRetryMs ?? defaultRetryMs;
   let stopped = false;
 
-  const opened = settleOnce<undefined>();
+  const opened = settleOnce<void>();
 
   const append = (connectionId: string, entry: Omit<NewEntry, 'connectionId'>): void => {
     store.append({ ...entry, connectionId });
@@ -164,7 +164,7 @@ export function openSseConnection(store: SessionStore, options: SseClientOptions
 
       store.updateConnection(id, { state: 'open' });
       lifecycle(id, 'open', `${response.statusCode} ${statusText || 'OK'} (${contentType})`.trim());
-      opened.resolve(undefined);
+      opened.resolve();
 
       // The last event ID outlives the connection: EventSource keeps it across reconnections.
       const decoder = new SseDecoder({
@@ -237,7 +237,7 @@ export function openSseConnection(store: SessionStore, options: SseClientOptions
     get connectionId() {
       return currentId;
     },
-    opened: opened.promise.then(() => undefined),
+    opened: opened.promise,
     done,
     async close() {
       stopped = true;

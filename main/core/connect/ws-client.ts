@@ -180,7 +180,7 @@ export function openWsConnection(store: SessionStore, options: WsClientOptions):
     followRedirects: false,
   });
 
-  const opened = settleOnce<undefined>();
+  const opened = settleOnce<void>();
   const done = settleOnce<WsOutcome>();
   let failure: string | null = null;
   let pingTimer: NodeJS.Timeout | undefined;
@@ -213,7 +213,7 @@ export function openWsConnection(store: SessionStore, options: WsClientOptions):
       ws.extensions ? `extensions ${ws.extensions}` : 'no extensions',
     ].join(', ');
     lifecycle('open', `101 Switching Protocols (${negotiated})`);
-    opened.resolve(undefined);
+    opened.resolve();
     const every = options.autoPingMs ?? 0;
     if (every > 0) {
       pingTimer = setInterval(() => {
@@ -328,7 +328,7 @@ export function openWsConnection(store: SessionStore, options: WsClientOptions):
 
   return {
     connectionId: id,
-    opened: opened.promise.then(() => undefined),
+    opened: opened.promise,
     done: done.promise,
     sendText: (text) => send(text, false),
     sendBinary: (data) => send(data, true),
