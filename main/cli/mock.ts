@@ -18,8 +18,8 @@ export const mockUsage = `telltale mock FILE [options]     serve a recorded WebS
                                  server; prints the URL it serves on
 
 mock options:
-  --connection ID              the recorded connection (optional when FILE holds one WS/SSE
-                               connection)
+  --connection ID              the recorded connection: its id, its #position among the WS/SSE
+                               connections, or part of its URL (optional when FILE holds one)
   --port N                     listen on this port (default 0: a free one)
   --host ADDR                  listen address (default 127.0.0.1)
   --answer                     WebSocket: send each recorded server message in answer to the

@@ -23,8 +23,8 @@ export const replayUsage = `telltale replay FILE [options]   replay a recorded W
                                  server (or --url) and report where the server's side differs
 
 replay options:
-  --connection ID              the recorded connection (optional when FILE holds one WS/SSE
-                               connection)
+  --connection ID              the recorded connection: its id, its #position among the WS/SSE
+                               connections, or part of its URL (optional when FILE holds one)
   --url URL                    replay against this endpoint instead of the recorded one
   --speed X                    the recorded timing, X times faster (default 1; 0.5 is slower)
   --as-fast-as-possible        send every client message at once

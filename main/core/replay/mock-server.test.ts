@@ -2,7 +2,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { request } from 'undici';
 import WebSocket from 'ws';
 import { openSseConnection } from '../connect/sse-client.ts';
+import { fileURLToPath } from 'node:url';
+import { openSessionFile } from '../session/session-file.ts';
 import { SessionStore } from '../session/store.ts';
+import { waitFor } from '../testing/loopback.ts';
 import { startMockServer } from './mock-server.ts';
 import type { MockServerHandle } from './mock-server.ts';
 import { ReplayError } from './recording.ts';
@@ -92,6 +95,33 @@ describe('mock server, WebSocket', () => {
     expect(ws.protocol).toBe('chat.v2');
     expect(ws.extensions).toContain('permessage-deflate');
     ws.terminate();
+  });
+
+  it('serves the WebSocket of a HAR saved by Chrome, picked by position or URL', async () => {
+    const { store } = await openSessionFile(
+      fileURLToPath(new URL('../session/fixtures/chrome-devtools.har', import.meta.url)),
+    );
+    for (const which of ['#1', '1', '/chat?token']) {
+      const server = await mock(store, which, { mode: 'answer' });
+      expect(server.url).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/chat\?token=t0k$/);
+    }
+    const server = await mock(store, 'chat', { mode: 'answer' });
+    const got: string[] = [];
+    const ws = new WebSocket(server.url);
+    // The recorded client spoke first: each of its messages released the server's answers.
+    ws.on('open', () => {
+      ws.send('hello');
+    });
+    ws.on('message', (data: Buffer, binary) => {
+      got.push(binary ? `bin:${data.toString('hex')}` : `text:${data.toString()}`);
+      if (got.length === 2) ws.send('hi');
+    });
+    await waitFor(() => got.length >= 3, 2000, 'the recorded answers');
+    ws.terminate();
+    expect(got).toEqual(['text:{"op":"welcome","name":"Zoë"}', 'bin:00010203ff', 'text:']);
+    await expect(startMockServer(store, 'nope')).rejects.toThrow(
+      /#1 .*ws ws:\/\/127\.0\.0\.1:8080\/chat/,
+    );
   });
 
   it('refuses an unknown connection id with a typed error', async () => {

@@ -34,27 +34,37 @@ export interface Recording {
 const replayable = (c: Connection): boolean => c.kind === 'ws' || c.kind === 'sse';
 
 /**
- * The connection to replay or mock: `connectionId` when given, else the only WebSocket or SSE
- * connection of the store. Throws ReplayError naming the candidates otherwise.
+ * The connection to replay or mock. `which` may be a connection id, the 1-based position of a
+ * WebSocket/SSE connection in the file, or a piece of its URL that only one of them has (a HAR
+ * saved by Chrome gets new ids on every import, so ids alone would not do). Absent: the only
+ * WebSocket or SSE connection of the store. Throws ReplayError naming the candidates otherwise.
  */
-export function pickConnection(store: SessionStore, connectionId?: string): Connection {
-  if (connectionId !== undefined) {
-    const connection = store.getConnection(connectionId);
-    if (connection === undefined) {
-      throw new ReplayError(
-        'replay.no-connection',
-        `no connection "${connectionId}" in the session`,
-      );
-    }
-    if (!replayable(connection)) {
-      throw new ReplayError(
-        'replay.not-replayable',
-        `connection "${connectionId}" is ${connection.kind}: only WebSocket and SSE connections replay`,
-      );
-    }
-    return connection;
-  }
+export function pickConnection(store: SessionStore, which?: string): Connection {
   const candidates = store.connections().filter(replayable);
+  const list = (): string =>
+    candidates.map((c, i) => `#${String(i + 1)} ${c.id} (${c.kind} ${c.url})`).join(', ');
+  if (which !== undefined) {
+    const byId = store.getConnection(which);
+    if (byId !== undefined) {
+      if (!replayable(byId)) {
+        throw new ReplayError(
+          'replay.not-replayable',
+          `connection "${which}" is ${byId.kind}: only WebSocket and SSE connections replay`,
+        );
+      }
+      return byId;
+    }
+    const position = /^#?(\d+)$/.exec(which)?.[1];
+    const byPosition = position === undefined ? undefined : candidates[Number(position) - 1];
+    if (byPosition !== undefined) return byPosition;
+    const byUrl = candidates.filter((c) => c.url.includes(which));
+    const [onlyUrl] = byUrl;
+    if (onlyUrl !== undefined && byUrl.length === 1) return onlyUrl;
+    throw new ReplayError(
+      byUrl.length > 1 ? 'replay.ambiguous-connection' : 'replay.no-connection',
+      `no connection "${which}" in the session${candidates.length > 0 ? `; WebSocket/SSE connections: ${list()}` : ''}`,
+    );
+  }
   const [only] = candidates;
   if (only === undefined) {
     throw new ReplayError(
@@ -63,10 +73,9 @@ export function pickConnection(store: SessionStore, connectionId?: string): Conn
     );
   }
   if (candidates.length > 1) {
-    const list = candidates.map((c) => `${c.id} (${c.kind} ${c.url})`).join(', ');
     throw new ReplayError(
       'replay.ambiguous-connection',
-      `the session holds ${candidates.length} WebSocket/SSE connections; pick one with --connection: ${list}`,
+      `the session holds ${String(candidates.length)} WebSocket/SSE connections; pick one with --connection (id, #position or part of its URL): ${list()}`,
     );
   }
   return only;
