@@ -98,6 +98,8 @@ export function parseProxyArgs(argv: string[]): ProxyArgs {
 
 export async function runProxy(argv: string[]): Promise<number> {
   const args = parseProxyArgs(argv);
+  // Handlers first: a signal that arrives as soon as the URL is printed still ends cleanly.
+  const stop = stopSignal();
   const store = new SessionStore();
   const writer = args.save ? await openCliSaveTarget(args.save, store, args.redact) : null;
   if (args.json) printNdjson(store);
@@ -134,7 +136,6 @@ export async function runProxy(argv: string[]): Promise<number> {
   process.stderr.write(instructions(proxy, args, ca));
 
   await new Promise<void>((resolve) => {
-    const stop = stopSignal();
     if (stop.aborted) resolve();
     else
       stop.addEventListener(

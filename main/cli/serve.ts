@@ -37,6 +37,8 @@ export async function runServe(argv: string[]): Promise<number> {
     throw new UsageError((error as Error).message);
   }
   const port = parsePort('--port', values.port);
+  // Handlers first: a signal that arrives as soon as the URL is printed still ends cleanly.
+  const stop = stopSignal();
   const proxyPort = parsePort('--proxy-port', values['proxy-port']);
   warnIfNotLoopback(values.host);
 
@@ -77,8 +79,8 @@ export async function runServe(argv: string[]): Promise<number> {
   }
   if (values.open) openBrowser(server.url);
 
-  const stop = stopSignal();
   await new Promise<void>((resolve) => {
+    if (stop.aborted) resolve();
     stop.addEventListener(
       'abort',
       () => {
