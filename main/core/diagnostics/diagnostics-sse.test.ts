@@ -111,7 +111,11 @@ describe('SSE diagnostics', () => {
     await readStream(`${proxyUrl}/gzip`, { 'accept-encoding': 'gzip' });
     await allEnded(store);
     // Wide margins (300 ms silences, a 50 ms clump window) so a loaded machine reads the same.
-    const findings = diagnoseStore(store, { ...fast, burstWindowMs: 50 });
+    const findings = diagnoseStore(store, {
+      ...fast,
+      idleTimeoutsMs: [5000, 10_000],
+      burstWindowMs: 50,
+    });
     expect(rules(findings)).toEqual(['sse.buffering', 'sse.buffering']);
     expect(findings[0]?.message).toMatch(/3 bursts/);
     expect(findings[0]?.evidence.seqs).toHaveLength(3);
