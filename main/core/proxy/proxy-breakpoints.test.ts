@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto';
+import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { PerMessageDeflateOptions, WebSocket as ServerSocket } from 'ws';
 import { BreakpointController } from '../replay/breakpoints.ts';
 import type { PausedMessage, PauseResolution } from '../replay/breakpoints.ts';
 import { waitFor } from '../testing/loopback.ts';
-import { testProxy, wsUpstream } from './test-support.ts';
-import type { Cleanup } from './test-support.ts';
+import { afterHead, capture, testProxy, wsUpstream } from './test-support.ts';
+import type { Capture, Cleanup } from './test-support.ts';
 
 const cleanups: Cleanup[] = [];
 afterEach(async () => {
@@ -60,10 +61,16 @@ async function setup(
     target: `ws://127.0.0.1:${String(upstream.port)}`,
     breakpoints,
   });
+  let clientCapture: Capture | undefined;
   const open = async (headers: Record<string, string> = {}) => {
     const ws = new WebSocket(`${proxy.url.replace('http', 'ws')}/room/7`, {
       perMessageDeflate: deflate !== false,
       headers,
+      createConnection: () => {
+        const socket = net.connect(proxy.port, '127.0.0.1');
+        clientCapture = capture(socket);
+        return socket;
+      },
     });
     listen(ws, client);
     cleanups.push(() => {
@@ -83,6 +90,8 @@ async function setup(
     client,
     open,
     serverSocket: () => serverSocket as ServerSocket,
+    clientCapture: () => clientCapture,
+    upstream,
   };
 }
 
@@ -236,6 +245,38 @@ describe('breakpoints in the proxy', () => {
     expect(connection?.requestHeaders.some(([n]) => n.toLowerCase() === 'cookie')).toBe(false);
     const info = [...s.store.entriesOf(connection?.id ?? '')].find((e) => e.lifecycle === 'info');
     expect(info?.payload).toBe('request headers changed by handshake rule h1');
+  });
+
+  it('with rules on, what no rule touches is relayed byte for byte, fragments and pings included', async () => {
+    const s = await setup();
+    s.breakpoints.setRules([{ id: 'never', filter: 'no-such-text-anywhere', action: 'drop' }]);
+    const ws = await s.open();
+    ws.send('frag 1 ', { fin: false });
+    ws.ping('between');
+    ws.send('frag 2', { fin: true });
+    ws.send(Buffer.from([9, 8, 7]));
+    await waitFor(() => s.server.got.length === 2, 2000, 'both messages');
+    expect(s.server.got).toEqual(['frag 1 frag 2', 'bin:090807']);
+    const clientWrote = afterHead(s.clientCapture()?.written ?? []);
+    const serverRead = afterHead(s.upstream.captures[0]?.read ?? []);
+    expect(serverRead.length).toBeGreaterThan(30);
+    expect(serverRead.equals(clientWrote)).toBe(true);
+  });
+
+  it('drop keeps the control frames that came between the fragments', async () => {
+    const s = await setup();
+    s.breakpoints.setRules([{ id: 'd', filter: 'frag', action: 'drop' }]);
+    const ws = await s.open();
+    const pings: string[] = [];
+    s.serverSocket().on('ping', (data: Buffer) => pings.push(data.toString()));
+    ws.send('frag 1 ', { fin: false });
+    ws.ping('between');
+    ws.send('frag 2', { fin: true });
+    ws.send('kept');
+    await waitFor(() => s.server.got.length === 1 && pings.length === 1, 2000, 'the rest');
+    expect(s.server.got).toEqual(['kept']);
+    expect(pings).toEqual(['between']);
+    expect(s.server.errors).toEqual([]);
   });
 
   it('refuses a rule whose filter does not parse', async () => {
