@@ -1,12 +1,24 @@
+import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { PerMessageDeflateOptions, WebSocket as ServerSocket } from 'ws';
 import { waitFor } from '../testing/loopback.ts';
 import { InjectError } from './inject-error.ts';
-import { afterHead, testProxy, wsUpstream } from './test-support.ts';
-import type { Cleanup } from './test-support.ts';
+import { afterHead, capture, testProxy, wsUpstream } from './test-support.ts';
+import type { Capture, Cleanup } from './test-support.ts';
 
 const cleanups: Cleanup[] = [];
+
+/** `read` with each inserted run (of the given sizes, in order) cut out where it departs from `written`. */
+function withoutInsertions(read: Buffer, written: Buffer, sizes: number[]): Buffer {
+  let result = read;
+  for (const size of sizes) {
+    let at = 0;
+    while (at < written.length && result[at] === written[at]) at++;
+    result = Buffer.concat([result.subarray(0, at), result.subarray(at + size)]);
+  }
+  return result;
+}
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
@@ -44,8 +56,14 @@ async function setup(deflate: boolean | PerMessageDeflateOptions) {
   const { store, proxy } = await testProxy(cleanups, {
     target: `ws://127.0.0.1:${String(upstream.port)}`,
   });
+  let clientCapture: Capture | undefined;
   const ws = new WebSocket(`${proxy.url.replace('http', 'ws')}/socket`, {
     perMessageDeflate: deflate !== false,
+    createConnection: () => {
+      const socket = net.connect(proxy.port, '127.0.0.1');
+      clientCapture = capture(socket);
+      return socket;
+    },
   });
   listen(ws, client);
   cleanups.push(() => {
@@ -56,7 +74,13 @@ async function setup(deflate: boolean | PerMessageDeflateOptions) {
   const connectionId = proxy.liveConnections()[0] ?? '';
   /** Bytes the upstream has read after the handshake request. */
   const upstreamRead = (): number => afterHead(upstream.captures[0]?.read ?? []).length;
+  /** What the client wrote and the server read, after the handshake. */
+  const wire = () => ({
+    written: afterHead(clientCapture?.written ?? []),
+    read: afterHead(upstream.captures[0]?.read ?? []),
+  });
   return {
+    wire,
     store,
     proxy,
     ws,
@@ -115,6 +139,18 @@ describe('injection into a proxied WebSocket', () => {
       expect(s.server.errors).toEqual([]);
       expect(s.client.errors).toEqual([]);
       const entries = [...s.store.entriesOf(s.connectionId)];
+      // Toward the server: the client's bytes exactly, with the injected frames put in between.
+      const injectedOut = entries.filter(
+        (e) => e.intervention === 'injected' && e.direction === 'out',
+      );
+      const { written, read } = s.wire();
+      expect(
+        withoutInsertions(
+          read,
+          written,
+          injectedOut.map((e) => e.wireSize),
+        ).equals(written),
+      ).toBe(true);
       const injected = entries.filter((e) => e.intervention === 'injected');
       expect(injected.map((e) => [e.direction, e.kind, e.frame?.masked, e.frame?.rsv1])).toEqual([
         ['out', 'text', true, compressedInjection],
