@@ -8,6 +8,7 @@ import { now } from '../util/clock.ts';
 import { newConnectionId } from '../util/ids.ts';
 import { settleOnce } from '../util/settle-once.ts';
 import { readBoundedBody } from './bounded-body.ts';
+import { reportByteCounts } from './byte-count-reporter.ts';
 import { decodeBody } from './content-decoding.ts';
 import { describeNetworkError } from './network-error.ts';
 import { SseDecoder, sseOutputToEntry } from '../protocol/sse/index.ts';
@@ -57,7 +58,7 @@ export function openSseConnection(store: SessionStore, options: SseClientOptions
   let retryMs = options.initialRetryMs ?? defaultRetryMs;
   let stopped = false;
 
-  const opened = settleOnce<void>();
+  const opened = settleOnce();
 
   const append = (connectionId: string, entry: Omit<NewEntry, 'connectionId'>): void => {
     store.append({ ...entry, connectionId });
@@ -180,12 +181,15 @@ export function openSseConnection(store: SessionStore, options: SseClientOptions
           store.append(entry);
         },
       });
+      const bytesOut = options.body === undefined ? 0 : Buffer.byteLength(options.body);
+      const stopReporting = reportByteCounts(store, id, () => ({ bytesIn, bytesOut }));
       try {
         for await (const chunk of body) {
           decoder.feed(chunk);
           lastEventId = decoder.lastEventId;
         }
       } finally {
+        stopReporting();
         decoder.end();
         lastEventId = decoder.lastEventId;
       }

@@ -87,6 +87,22 @@ describe('openWsConnection', () => {
     expect(frames.every((e) => !e.notes?.length)).toBe(true);
   });
 
+  it('keeps byte counts current while the connection is open', async () => {
+    const { url } = await wsServer({}, (socket) => {
+      socket.send('x'.repeat(1000));
+    });
+    const store = new SessionStore();
+    const handle = openWsConnection(store, { url });
+    await handle.opened;
+    await waitFor(
+      () => (store.getConnection(handle.connectionId)?.bytesIn ?? 0) >= 1004,
+      3000,
+      'live byte count',
+    );
+    expect(store.getConnection(handle.connectionId)?.state).toBe('open');
+    await handle.close();
+  });
+
   it('does not offer deflate when asked not to, and negotiates a subprotocol', async () => {
     const { url } = await wsServer(
       {

@@ -13,6 +13,7 @@ import { newConnectionId } from '../util/ids.ts';
 import { settleOnce } from '../util/settle-once.ts';
 import { HttpHeadReader, headerListFromRaw, parseStatusLine } from '../util/http-head.ts';
 import type { HttpHead } from '../util/http-head.ts';
+import { reportByteCounts } from './byte-count-reporter.ts';
 import { tapSocket } from './socket-tap.ts';
 import { readBoundedBody } from './bounded-body.ts';
 import { describeNetworkError } from './network-error.ts';
@@ -180,10 +181,11 @@ export function openWsConnection(store: SessionStore, options: WsClientOptions):
     followRedirects: false,
   });
 
-  const opened = settleOnce<void>();
+  const opened = settleOnce();
   const done = settleOnce<WsOutcome>();
   let failure: string | null = null;
   let pingTimer: NodeJS.Timeout | undefined;
+  let stopReporting: (() => void) | undefined;
   const pingsInFlight = new Map<string, number>();
   const rtts: number[] = [];
 
@@ -214,6 +216,7 @@ export function openWsConnection(store: SessionStore, options: WsClientOptions):
     ].join(', ');
     lifecycle('open', `101 Switching Protocols (${negotiated})`);
     opened.resolve();
+    stopReporting = reportByteCounts(store, id, () => ({ bytesIn, bytesOut }));
     const every = options.autoPingMs ?? 0;
     if (every > 0) {
       pingTimer = setInterval(() => {
@@ -265,6 +268,7 @@ export function openWsConnection(store: SessionStore, options: WsClientOptions):
     if (finished) return;
     finished = true;
     clearInterval(pingTimer);
+    stopReporting?.();
     outDecoder?.end();
     inDecoder?.end();
     const ended = now();

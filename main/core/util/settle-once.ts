@@ -10,7 +10,7 @@ export interface SettleOnce<T> {
   reject: (error: Error) => void;
 }
 
-export function settleOnce<T>(): SettleOnce<T> {
+export function settleOnce<T = void>(): SettleOnce<T> {
   const { promise, resolve, reject } = Promise.withResolvers<T>();
   promise.catch(() => undefined);
   let settled = false;
