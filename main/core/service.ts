@@ -54,6 +54,9 @@ export interface InspectorServiceOptions {
   caDir?: string;
 }
 
+/** Rows per `entries` event (see #attachStore). */
+const maxRowsPerEvent = 2000;
+
 type LiveHandle = { kind: 'ws'; handle: WsClientHandle } | { kind: 'sse'; handle: SseClientHandle };
 
 export class InspectorService implements InspectorApi {
@@ -116,7 +119,11 @@ export class InspectorService implements InspectorApi {
     }
     this.#unsubscribeStore = store.subscribe((batch) => {
       if (batch.connections.length > 0) this.#events.emit('connections', [...batch.connections]);
-      if (batch.entries.length > 0) this.#events.emit('entries', batch.entries.map(toRow));
+      // Bounded event messages: a flood's backlog arrives as several small batches, so no
+      // single message makes a renderer parse megabytes in one task.
+      for (let at = 0; at < batch.entries.length; at += maxRowsPerEvent) {
+        this.#events.emit('entries', batch.entries.slice(at, at + maxRowsPerEvent).map(toRow));
+      }
     });
   }
 
