@@ -9,6 +9,8 @@ import { runExport } from './export.ts';
 import { proxyUsage, runProxy } from './proxy.ts';
 import { caUsage, runCa } from './ca.ts';
 import { inspectUsage, runInspect } from './inspect.ts';
+import { replayUsage, runReplay } from './replay.ts';
+import { mockUsage, runMock } from './mock.ts';
 import { UsageError, usage } from './usage.ts';
 
 async function main(argv: string[]): Promise<number> {
@@ -26,6 +28,10 @@ async function main(argv: string[]): Promise<number> {
       return runCa(rest);
     case 'inspect':
       return runInspect(rest);
+    case 'replay':
+      return runReplay(rest);
+    case 'mock':
+      return runMock(rest);
     case undefined:
     case '-h':
     case '--help':
@@ -54,5 +60,14 @@ try {
 /** The help text: the overview, then each command's own options where the command keeps them. */
 function fullUsage(): string {
   const proxyOptions = proxyUsage.slice(proxyUsage.indexOf('proxy options:'));
-  return `${usage}\n${proxyOptions}\n${caUsage}\n${inspectUsage}`;
+  const section = (text: string, heading: string): string =>
+    text.slice(Math.max(0, text.indexOf(heading)));
+  return [
+    usage,
+    proxyOptions,
+    section(replayUsage, 'replay options:'),
+    section(mockUsage, 'mock options:'),
+    caUsage,
+    inspectUsage,
+  ].join('\n');
 }

@@ -30,6 +30,13 @@ serve options:
 
   telltale proxy [options]          a local intercepting proxy (see "proxy options")
   telltale ca [--export FILE]       where Telltale's CA certificate is; export it as PEM
+  telltale replay FILE [--connection ID] [--url URL] [--speed X | --as-fast-as-possible |
+                  --step-on-reply] [--save OUT]
+                                    replay a recorded connection against its server (or URL)
+  telltale mock FILE [--connection ID] [--port P] [--answer]
+                                    serve a recorded connection on a loopback port
+  telltale inspect FILE [--json] [--diagnose]
+                                    LLM answers and stream diagnostics of a recorded session
 
 connect options:
   -H, --header 'Name: value'   add a request header (repeatable)
