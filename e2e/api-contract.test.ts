@@ -3,8 +3,9 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { WebSocketServer } from 'ws';
+import WebSocket, { WebSocketServer } from 'ws';
 import type { InspectorApi, ProxyState } from '../shared/api.ts';
+import type { BreakpointState } from '../shared/model/replay.ts';
 import type { Connection } from '../shared/model/connection.ts';
 import type { EntryRow } from '../shared/model/wire.ts';
 import { localApi } from '../main/core/api/local-transport.ts';
@@ -352,6 +353,86 @@ describe.each(transports)('InspectorApi over the %s', (_name, make) => {
     await expect(harness.api.setLlmMode('nope', null)).rejects.toMatchObject({ code: 'not-found' });
     offLlm();
     offFindings();
+  });
+
+  it('injects into a proxied WebSocket, pauses and edits at a breakpoint, resends, replays and mocks', async () => {
+    const { api } = harness;
+    const proxy = await api.startProxy({ port: 0, target: new URL(echoUrl).origin });
+    const through = `ws://127.0.0.1:${new URL(proxy.url ?? '').port}/echo`;
+    const client = new WebSocket(through);
+    const received: string[] = [];
+    client.on('message', (data: Buffer) => received.push(data.toString()));
+    await new Promise((resolve) => client.once('open', resolve));
+    client.send('hello');
+    await waitFor(() => received.includes('hello'));
+    const [proxied] = (await api.listConnections()).filter((c) => c.source === 'proxy');
+    expect(proxied).toMatchObject({ kind: 'ws' });
+    const id = proxied?.id ?? '';
+
+    // Injection: toward the client, and toward the server (which echoes it back).
+    await api.injectMessage(id, 'in', { kind: 'text', text: 'from telltale' });
+    await api.injectMessage(id, 'out', { kind: 'text', text: 'echo this' });
+    await waitFor(() => received.includes('from telltale') && received.includes('echo this'));
+    const injected = (await api.queryEntries({ connectionId: id, kinds: ['text'] })).seqs;
+    const interventions = await Promise.all(
+      injected.map(async (seq) => (await api.getEntry(seq))?.intervention),
+    );
+    expect(interventions.filter((i) => i === 'injected')).toHaveLength(2);
+
+    // A breakpoint pauses the client's message; forwarded edited, the server echoes the edit.
+    const states: BreakpointState[] = [];
+    const off = api.onBreakpoints((state) => states.push(state));
+    await api.setBreakpointRules([{ id: 'hold', filter: '"pause me"', action: 'pause' }]);
+    client.send('pause me');
+    await waitFor(() => states.some((state) => state.paused.length === 1));
+    const paused = (await api.getBreakpoints()).paused[0];
+    expect(paused).toMatchObject({
+      connectionId: id,
+      direction: 'out',
+      payload: 'pause me',
+      ruleId: 'hold',
+    });
+    await api.resolvePaused(paused?.id ?? '', 'forward', { kind: 'text', text: 'edited!' });
+    await waitFor(() => received.includes('edited!'));
+    expect(received).not.toContain('pause me');
+    await expect(api.resolvePaused(paused?.id ?? '', 'drop')).rejects.toMatchObject({
+      code: 'not-found',
+    });
+    await expect(
+      api.setBreakpointRules([{ id: 'bad', filter: 'size>', action: 'drop' }]),
+    ).rejects.toMatchObject({
+      code: 'invalid-arguments',
+    });
+    await api.setBreakpointRules([]);
+    off();
+
+    // Resend the client's first message on its open connection (through the proxy).
+    const firstOut = (
+      await api.queryEntries({ connectionId: id, direction: 'out', kinds: ['text'], limit: 1 })
+    ).seqs[0];
+    await api.resendEntry(firstOut ?? 0);
+    await waitFor(() => received.filter((m) => m === 'hello').length === 2);
+
+    // Replay the recorded conversation as fast as possible against the same server.
+    const replay = await api.replayConnection({ connectionId: id, mode: 'fast' });
+    expect(replay.replayOf).toBe(id);
+    expect(replay.sent).toBeGreaterThanOrEqual(2);
+    expect((await api.listConnections()).find((c) => c.id === replay.connectionId)).toMatchObject({
+      source: 'replay',
+      replayOf: id,
+    });
+
+    // A mock server plays the server's recorded side to a new client.
+    const mock = await api.startMock(id, { mode: 'timed' });
+    expect(await api.listMocks()).toEqual([mock]);
+    const mocked: string[] = [];
+    const mockClient = new WebSocket(mock.url);
+    mockClient.on('message', (data: Buffer) => mocked.push(data.toString()));
+    await waitFor(() => mocked.includes('hello'));
+    mockClient.terminate();
+    expect(await api.stopMock(mock.id)).toEqual([]);
+    client.close();
+    await api.stopProxy();
   });
 
   it('clears the session, announcing the reset', async () => {

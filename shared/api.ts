@@ -9,6 +9,15 @@ import type { EntryKind, Direction } from './model/entry.ts';
 import type { EntryRow, WireEntry } from './model/wire.ts';
 import type { LlmModeOverride, LlmSummary } from './model/llm.ts';
 import type { Finding } from './model/diagnostics.ts';
+import type {
+  BreakpointRule,
+  BreakpointState,
+  HandshakeRule,
+  MockInfo,
+  ReplayRequest,
+  ReplayResult,
+  SentMessage,
+} from './model/replay.ts';
 
 export interface OpenConnectionRequest {
   url: string;
@@ -154,6 +163,31 @@ export interface InspectorCommands {
   setLlmMode(connectionId: string, mode: LlmModeOverride | null): Promise<LlmSummary | null>;
   /** The stream diagnostics' current findings (docs/diagnostics.md). */
   listFindings(): Promise<Finding[]>;
+  /**
+   * Sends Telltale's own message into a live proxied connection: WebSocket text/binary toward
+   * the server (`out`) or the client (`in`), or an SSE event toward the client (docs/replay.md).
+   */
+  injectMessage(connectionId: string, direction: Direction, message: SentMessage): Promise<void>;
+  /** A recorded message again (edited or not): on its connection if live, else a fresh one. */
+  resendEntry(seq: number, edited?: SentMessage): Promise<Connection>;
+  getBreakpoints(): Promise<BreakpointState>;
+  setBreakpointRules(rules: BreakpointRule[]): Promise<BreakpointState>;
+  setHandshakeRules(rules: HandshakeRule[]): Promise<BreakpointState>;
+  /** Decides a paused message: forward it (edited or not) or drop it. */
+  resolvePaused(
+    id: string,
+    action: 'forward' | 'drop',
+    edited?: SentMessage,
+  ): Promise<BreakpointState>;
+  /** Replays a recorded connection against its server (or another URL) as a new connection. */
+  replayConnection(request: ReplayRequest): Promise<ReplayResult>;
+  /** Serves a recorded connection on a loopback port. */
+  startMock(
+    connectionId: string,
+    options: { port?: number; mode?: 'timed' | 'answer' },
+  ): Promise<MockInfo>;
+  stopMock(id: string): Promise<MockInfo[]>;
+  listMocks(): Promise<MockInfo[]>;
 }
 
 export type CommandName = keyof InspectorCommands;
@@ -170,6 +204,8 @@ export interface InspectorEvents {
   onLlm(listener: (summaries: LlmSummary[]) => void): () => void;
   /** The whole list of findings, whenever it changes. */
   onFindings(listener: (findings: Finding[]) => void): () => void;
+  /** Rules or paused messages changed (a message paused, was decided, or timed out). */
+  onBreakpoints(listener: (state: BreakpointState) => void): () => void;
 }
 
 export type InspectorApi = InspectorCommands & InspectorEvents;
@@ -183,6 +219,7 @@ export interface EventPayloads {
   proxyState: ProxyState;
   llm: LlmSummary[];
   findings: Finding[];
+  breakpoints: BreakpointState;
 }
 export type EventName = keyof EventPayloads;
 
@@ -210,6 +247,16 @@ export const apiCommandNames = [
   'listLlmSummaries',
   'setLlmMode',
   'listFindings',
+  'injectMessage',
+  'resendEntry',
+  'getBreakpoints',
+  'setBreakpointRules',
+  'setHandshakeRules',
+  'resolvePaused',
+  'replayConnection',
+  'startMock',
+  'stopMock',
+  'listMocks',
 ] as const satisfies readonly CommandName[];
 
 export const apiEventNames = [
@@ -220,6 +267,7 @@ export const apiEventNames = [
   'proxyState',
   'llm',
   'findings',
+  'breakpoints',
 ] as const satisfies readonly EventName[];
 
 /** `entries` → `onEntries`. */

@@ -5,6 +5,7 @@ import type { CertificateAuthority } from './proxy/ca.ts';
 import { startProxy } from './proxy/proxy-server.ts';
 import type { ProxyHandle } from './proxy/proxy-server.ts';
 import type { SessionStore } from './session/store.ts';
+import type { BreakpointController } from './replay/breakpoints.ts';
 
 /**
  * The proxy as the service runs it: one at a time, started, restarted with new settings or
@@ -14,6 +15,8 @@ export class ProxyController {
   readonly #currentStore: () => SessionStore;
   readonly #caDir: string | undefined;
   readonly #onState: (state: ProxyState) => void;
+  /** One set of rules for every proxy this controller starts: they outlive restarts. */
+  readonly breakpoints: BreakpointController;
   #handle: ProxyHandle | null = null;
   #settings: ProxySettings = { port: 8080, host: '127.0.0.1', mitm: false };
   #error: string | undefined;
@@ -25,7 +28,9 @@ export class ProxyController {
     currentStore: () => SessionStore,
     caDir: string | undefined,
     onState: (state: ProxyState) => void,
+    breakpoints: BreakpointController,
   ) {
+    this.breakpoints = breakpoints;
     this.#currentStore = currentStore;
     this.#caDir = caDir;
     this.#onState = onState;
@@ -53,6 +58,7 @@ export class ProxyController {
           host: this.#settings.host ?? '127.0.0.1',
           mitm,
           insecureUpstream: this.#settings.insecureUpstream ?? false,
+          breakpoints: this.breakpoints,
           ...(this.#settings.target !== undefined ? { target: this.#settings.target } : {}),
         });
       } catch (error) {
@@ -68,6 +74,11 @@ export class ProxyController {
       this.#error = undefined;
       return this.#announce();
     });
+  }
+
+  /** The running proxy, for injection (null when stopped). */
+  get handle(): ProxyHandle | null {
+    return this.#handle;
   }
 
   async caCertificate(): Promise<CaCertificate> {

@@ -36,6 +36,19 @@ import { LlmStreams } from './llm/index.ts';
 import type { Finding } from '../../shared/model/diagnostics.ts';
 import type { LlmModeOverride, LlmSummary } from '../../shared/model/llm.ts';
 import { ProxyController } from './proxy-controller.ts';
+import { payloadOf, ReplayFeatures } from './replay-features.ts';
+import { proxyLiveSender, resendEntry, ResendError } from './replay/resend.ts';
+import type { LiveSender } from './replay/resend.ts';
+import type { Direction } from '../../shared/model/entry.ts';
+import type {
+  BreakpointRule,
+  BreakpointState,
+  HandshakeRule,
+  MockInfo,
+  ReplayRequest,
+  ReplayResult,
+  SentMessage,
+} from '../../shared/model/replay.ts';
 import { NdjsonSessionWriter } from './session/ndjson-writer.ts';
 import { openSessionFile, saveSessionFile } from './session/session-file.ts';
 import { SessionStore } from './session/store.ts';
@@ -66,6 +79,7 @@ export class InspectorService implements InspectorApi {
   readonly #settings: SettingsFile;
   readonly #journals: JournalFolder | undefined;
   readonly #proxy: ProxyController;
+  readonly #replay: ReplayFeatures;
   #store!: SessionStore;
   #unsubscribeStore: (() => void) | undefined;
   /** LLM answers and diagnostics of the current store, live. */
@@ -78,12 +92,20 @@ export class InspectorService implements InspectorApi {
     this.#settings = new SettingsFile(options.settingsPath);
     this.#journals = options.journalDir ? new JournalFolder(options.journalDir) : undefined;
     this.#attachStore(this.#newStore());
+    this.#replay = new ReplayFeatures(
+      () => this.#store,
+      () => this.#proxy,
+      (state) => {
+        this.#events.emit('breakpoints', state);
+      },
+    );
     this.#proxy = new ProxyController(
       () => this.#store,
       options.caDir,
       (state) => {
         this.#events.emit('proxyState', state);
       },
+      this.#replay.breakpoints,
     );
   }
 
@@ -355,6 +377,86 @@ export class InspectorService implements InspectorApi {
     return Promise.resolve(this.#diagnostics.findings());
   }
 
+  injectMessage(connectionId: string, direction: Direction, message: SentMessage): Promise<void> {
+    return this.#replay.inject(connectionId, direction, message);
+  }
+
+  async resendEntry(seq: number, edited?: SentMessage): Promise<Connection> {
+    const store = this.#store;
+    const proxy = this.#proxy.handle;
+    // Live first: one of our client connections, or injection into a proxied one.
+    const live: LiveSender = async (connectionId, direction, message) => {
+      const client = this.#live.get(connectionId);
+      if (client?.kind === 'ws' && direction === 'out' && message.kind !== 'event') {
+        if (message.kind === 'text') await client.handle.sendText(message.payload);
+        else await client.handle.sendBinary(message.payload);
+        return true;
+      }
+      return proxy ? proxyLiveSender(proxy)(connectionId, direction, message) : false;
+    };
+    let result;
+    try {
+      result = await resendEntry(store, seq, {
+        live,
+        ...(edited ? { edited: payloadOf(edited) } : {}),
+      });
+    } catch (error) {
+      throw new ApiError(
+        error instanceof ResendError && error.code === 'resend.no-entry' ? 'not-found' : 'failed',
+        (error as Error).message,
+      );
+    }
+    if (result.via === 'fresh') {
+      const { handle } = result;
+      this.#live.set(handle.connectionId, { kind: 'ws', handle });
+      void handle.done.then(() => this.#live.delete(handle.connectionId));
+    }
+    const connection = store.getConnection(result.connectionId);
+    if (!connection) throw new ApiError('failed', `connection ${result.connectionId} vanished`);
+    return connection;
+  }
+
+  getBreakpoints(): Promise<BreakpointState> {
+    return Promise.resolve(this.#replay.state());
+  }
+
+  setBreakpointRules(rules: BreakpointRule[]): Promise<BreakpointState> {
+    return Promise.resolve(this.#replay.setRules(rules));
+  }
+
+  setHandshakeRules(rules: HandshakeRule[]): Promise<BreakpointState> {
+    return Promise.resolve(this.#replay.setHandshakeRules(rules));
+  }
+
+  resolvePaused(
+    id: string,
+    action: 'forward' | 'drop',
+    edited?: SentMessage,
+  ): Promise<BreakpointState> {
+    return Promise.resolve(this.#replay.resolvePaused(id, action, edited));
+  }
+
+  async replayConnection(request: ReplayRequest): Promise<ReplayResult> {
+    if (!this.#store.getConnection(request.connectionId))
+      throw new ApiError('not-found', `no connection ${request.connectionId}`);
+    return (await this.#replay.replay(request)).result;
+  }
+
+  startMock(
+    connectionId: string,
+    options: { port?: number; mode?: 'timed' | 'answer' },
+  ): Promise<MockInfo> {
+    return this.#replay.startMock(connectionId, options);
+  }
+
+  stopMock(id: string): Promise<MockInfo[]> {
+    return this.#replay.stopMock(id);
+  }
+
+  listMocks(): Promise<MockInfo[]> {
+    return Promise.resolve(this.#replay.listMocks());
+  }
+
   // ---- events --------------------------------------------------------------------------------
 
   onEntries(listener: (rows: EntryRow[]) => void): () => void {
@@ -385,10 +487,15 @@ export class InspectorService implements InspectorApi {
     return this.#events.on('findings', listener);
   }
 
+  onBreakpoints(listener: (state: BreakpointState) => void): () => void {
+    return this.#events.on('breakpoints', listener);
+  }
+
   // ---- lifecycle -----------------------------------------------------------------------------
 
   /** Closes every connection and completes the journal (quit, server shutdown). */
   async shutdown(): Promise<void> {
+    await this.#replay.close();
     await this.#proxy.stop();
     await this.closeAll();
     await this.#journal?.close();

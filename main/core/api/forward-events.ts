@@ -19,6 +19,7 @@ export function forwardEvents(
     proxyState: (listener) => service.onProxyState(listener),
     llm: (listener) => service.onLlm(listener),
     findings: (listener) => service.onFindings(listener),
+    breakpoints: (listener) => service.onBreakpoints(listener),
   };
   const unsubscribers = (Object.keys(subscribers) as EventName[]).map((event) =>
     subscribers[event]((payload) => {

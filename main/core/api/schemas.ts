@@ -89,6 +89,48 @@ const proxySettings = z.strictObject({
     .optional(),
 });
 
+const sentMessage = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('text'), text: z.string().max(16 * MiB) }),
+  z.strictObject({ kind: z.literal('binary'), base64: z.base64().max(22 * MiB) }),
+  z.strictObject({
+    kind: z.literal('event'),
+    data: z.string().max(16 * MiB),
+    event: z
+      .string()
+      .max(1024)
+      .regex(/^[^\r\n]*$/)
+      .optional(),
+    id: z
+      .string()
+      .max(1024)
+      .regex(/^[^\r\n\0]*$/)
+      .optional(),
+  }),
+]);
+
+const breakpointRule = z.strictObject({
+  id: z.string().min(1).max(200),
+  filter: z.string().max(64 * 1024),
+  action: z.enum(['pause', 'drop', 'rewrite']),
+  replacement: z
+    .string()
+    .max(16 * MiB)
+    .optional(),
+  enabled: z.boolean().optional(),
+});
+
+const handshakeRule = z.strictObject({
+  id: z.string().min(1).max(200),
+  url: z
+    .string()
+    .max(16 * 1024)
+    .optional(),
+  set: headerList.optional(),
+  add: headerList.optional(),
+  remove: z.array(shortText.min(1)).max(256).optional(),
+  enabled: z.boolean().optional(),
+});
+
 const settingsPatch = z.strictObject({
   theme: z.enum(['system', 'light', 'dark']).optional(),
   timeDisplay: z.enum(['absolute', 'relative']).optional(),
@@ -130,4 +172,36 @@ export const commandArgs = {
       .nullable(),
   ]),
   listFindings: z.tuple([]),
+  injectMessage: z.tuple([connectionId, z.enum(['in', 'out']), sentMessage]),
+  resendEntry: z.tuple([seq, sentMessage.optional()]),
+  getBreakpoints: z.tuple([]),
+  setBreakpointRules: z.tuple([z.array(breakpointRule).max(200)]),
+  setHandshakeRules: z.tuple([z.array(handshakeRule).max(200)]),
+  resolvePaused: z.tuple([
+    z.string().min(1).max(200),
+    z.enum(['forward', 'drop']),
+    sentMessage.optional(),
+  ]),
+  replayConnection: z.tuple([
+    z.strictObject({
+      connectionId,
+      url: z
+        .string()
+        .min(1)
+        .max(16 * 1024)
+        .regex(/^(https?|wss?):\/\//)
+        .optional(),
+      mode: z.enum(['timed', 'fast', 'step']).optional(),
+      speed: z.number().positive().max(1000).optional(),
+    }),
+  ]),
+  startMock: z.tuple([
+    connectionId,
+    z.strictObject({
+      port: z.number().int().min(0).max(65535).optional(),
+      mode: z.enum(['timed', 'answer']).optional(),
+    }),
+  ]),
+  stopMock: z.tuple([z.string().min(1).max(200)]),
+  listMocks: z.tuple([]),
 } as const satisfies Record<CommandName, z.ZodType>;
