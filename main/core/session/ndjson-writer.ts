@@ -15,6 +15,12 @@
  *   in the file once the line has been handed to the OS (`store.noteStored`), and the store may
  *   then drop that payload from memory and read it back from here. The file must therefore not
  *   be changed by anyone else while the store lives.
+ * - Backpressure: the store calls this writer's synchronous drain (`addBacklogDrain`) when it
+ *   is over its payload budget and more than `BACKLOG_DRAIN_BYTES` of payload waits for the
+ *   file; everything queued is then written with writeSync before the append returns. Every
+ *   write is positional (pwrite), and a chunk whose asynchronous write is still in flight is
+ *   written again at the same offset with the same bytes, so the file never has a hole (a
+ *   kill -9 right after leaves whole lines only) and both writes leave identical bytes.
  */
 import { close, closeSync, fsync, openSync, write, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -55,6 +61,9 @@ export class NdjsonSessionWriter {
   readonly #onError: ((error: Error) => void) | undefined;
   readonly #store: SessionStore | undefined;
   #unsubscribe: (() => void) | undefined;
+  #unregisterDrain: (() => void) | undefined;
+  /** The chunk whose asynchronous write has not completed (the sync drain rewrites it). */
+  #inFlight: WrittenChunk | undefined;
   /** Lines of the initial store snapshot, produced lazily so a big export never sits in memory. */
   #snapshot: Iterator<QueuedLine> | undefined;
   #pending: string[] = [];
@@ -66,6 +75,8 @@ export class NdjsonSessionWriter {
   #payloadFile = 0;
   /** Reused across chunks: lines are encoded into it one by one to learn their byte offsets. */
   #scratch = Buffer.alloc(0);
+  /** The same for the synchronous drain, which may run while #scratch is being written. */
+  #syncScratch = Buffer.alloc(0);
   /** Lines before this index of #pending are written already (no O(n) shift per chunk). */
   #pendingStart = 0;
   #pendingChars = 0;
@@ -87,7 +98,7 @@ export class NdjsonSessionWriter {
     this.#fd = openSync(path, 'w', 0o600);
     try {
       const header = Buffer.from(serializeHeader(options.created ?? Date.now()) + '\n', 'utf8');
-      writeSync(this.#fd, header);
+      writeSync(this.#fd, header, 0, header.length, 0);
       this.#fileOffset = header.length;
     } catch (error) {
       closeSync(this.#fd);
@@ -104,6 +115,11 @@ export class NdjsonSessionWriter {
         for (const entry of batch.entries) this.#queue(serializeEntry(entry), entry.seq);
       });
       this.#snapshot = snapshotLines(store, store.connections(), store.lastSeq);
+      if (this.#payloadFile > 0) {
+        this.#unregisterDrain = store.addBacklogDrain(() => {
+          this.#drainSync();
+        });
+      }
       this.#kick();
     }
   }
@@ -156,6 +172,8 @@ export class NdjsonSessionWriter {
     this.#store?.flush();
     this.#unsubscribe?.();
     this.#unsubscribe = undefined;
+    this.#unregisterDrain?.();
+    this.#unregisterDrain = undefined;
     this.#closed = true;
     try {
       await this.flush();
@@ -215,24 +233,60 @@ export class NdjsonSessionWriter {
   async #drain(): Promise<void> {
     try {
       for (let lines = this.#takeChunk(); lines.length > 0; lines = this.#takeChunk()) {
-        const { bytes, marks } = this.#encode(lines);
-        await writeAll(this.#fd, bytes);
-        const base = this.#fileOffset;
-        this.#fileOffset += bytes.length;
-        const store = this.#store;
-        if (store !== undefined) {
-          for (let i = 0; i < marks.length; i += 3) {
-            store.noteStored(
-              marks[i] ?? 0,
-              this.#payloadFile,
-              base + (marks[i + 1] ?? 0),
-              marks[i + 2] ?? 0,
-            );
-          }
-        }
+        const chunk = this.#reserve(this.#encode(lines, false));
+        this.#inFlight = chunk;
+        await writeAll(this.#fd, chunk.bytes, chunk.base);
+        this.#inFlight = undefined;
+        // The sync drain may have written and reported it already.
+        if (!chunk.stored) this.#noteStored(chunk);
+      }
+    } catch (error) {
+      this.#inFlight = undefined;
+      this.#fail(error instanceof Error ? error : new Error(String(error)));
+    }
+  }
+
+  /**
+   * Hands everything queued to the OS now (the store's backpressure, see the file comment), in
+   * its own buffer: the asynchronous write in flight may still be reading the scratch buffer.
+   */
+  #drainSync(): void {
+    if (this.#error !== undefined) return;
+    try {
+      const inFlight = this.#inFlight;
+      if (inFlight !== undefined && !inFlight.stored) {
+        writeAllSync(this.#fd, inFlight.bytes, inFlight.base);
+        this.#noteStored(inFlight);
+      }
+      for (let lines = this.#takeChunk(); lines.length > 0; lines = this.#takeChunk()) {
+        const chunk = this.#reserve(this.#encode(lines, true));
+        writeAllSync(this.#fd, chunk.bytes, chunk.base);
+        this.#noteStored(chunk);
       }
     } catch (error) {
       this.#fail(error instanceof Error ? error : new Error(String(error)));
+    }
+  }
+
+  /** Gives the encoded chunk its place in the file: chunks are placed in the order taken. */
+  #reserve(encoded: { bytes: Buffer; marks: number[] }): WrittenChunk {
+    const base = this.#fileOffset;
+    this.#fileOffset += encoded.bytes.length;
+    return { bytes: encoded.bytes, marks: encoded.marks, base, stored: false };
+  }
+
+  #noteStored(chunk: WrittenChunk): void {
+    chunk.stored = true;
+    const store = this.#store;
+    if (store === undefined) return;
+    const { marks, base } = chunk;
+    for (let i = 0; i < marks.length; i += 3) {
+      store.noteStored(
+        marks[i] ?? 0,
+        this.#payloadFile,
+        base + (marks[i + 1] ?? 0),
+        marks[i + 2] ?? 0,
+      );
     }
   }
 
@@ -240,13 +294,16 @@ export class NdjsonSessionWriter {
    * The lines as UTF-8, each followed by LF, and for each store entry among them (seq > 0 and a
    * file the store reads back) the triple seq, offset in the chunk, byte length of the line.
    */
-  #encode(lines: QueuedLine[]): { bytes: Buffer; marks: number[] } {
+  #encode(lines: QueuedLine[], sync: boolean): { bytes: Buffer; marks: number[] } {
     let maxBytes = 0;
     for (const l of lines) maxBytes += l.line.length * 3 + 1;
-    if (this.#scratch.length < maxBytes || this.#scratch.length > 4 * maxBytes + CHUNK_CHARS * 4) {
-      this.#scratch = Buffer.allocUnsafe(maxBytes);
-    }
-    const scratch = this.#scratch;
+    const own = sync ? this.#syncScratch : this.#scratch;
+    const scratch =
+      own.length < maxBytes || own.length > 4 * maxBytes + CHUNK_CHARS * 4
+        ? Buffer.allocUnsafe(maxBytes)
+        : own;
+    if (sync) this.#syncScratch = scratch;
+    else this.#scratch = scratch;
     const marks: number[] = [];
     const mark = this.#payloadFile > 0;
     let at = 0;
@@ -282,6 +339,8 @@ export class NdjsonSessionWriter {
       let i = this.#pendingStart;
       while (i < pending.length && chars < CHUNK_CHARS) {
         const line = pending[i] ?? '';
+        // Taken lines must not stay alive in the array until it is compacted or emptied.
+        pending[i] = '';
         parts.push({ line, seq: seqs[i] ?? 0 });
         chars += line.length + 1;
         this.#pendingChars -= line.length + 1;
@@ -310,6 +369,8 @@ export class NdjsonSessionWriter {
     this.#pendingChars = 0;
     this.#snapshot = undefined;
     this.#clearTimer();
+    this.#unregisterDrain?.();
+    this.#unregisterDrain = undefined;
     this.#onError?.(error);
   }
 }
@@ -322,6 +383,16 @@ export async function saveNdjsonSession(
 ): Promise<void> {
   const writer = new NdjsonSessionWriter(path, { ...options, store });
   await writer.close();
+}
+
+interface WrittenChunk {
+  bytes: Buffer;
+  /** Triples: seq, offset in `bytes`, byte length of the line. */
+  marks: number[];
+  /** Where `bytes` go in the file. */
+  base: number;
+  /** Written and reported to the store (by whichever drain finished it first). */
+  stored: boolean;
 }
 
 interface QueuedLine {
@@ -343,11 +414,24 @@ function* snapshotLines(
   }
 }
 
-async function writeAll(fd: number, bytes: Buffer): Promise<void> {
+async function writeAll(fd: number, bytes: Buffer, position: number): Promise<void> {
   let offset = 0;
   while (offset < bytes.length) {
-    const { bytesWritten } = await writeAsync(fd, bytes, offset, bytes.length - offset, null);
+    const { bytesWritten } = await writeAsync(
+      fd,
+      bytes,
+      offset,
+      bytes.length - offset,
+      position + offset,
+    );
     offset += bytesWritten;
+  }
+}
+
+function writeAllSync(fd: number, bytes: Buffer, position: number): void {
+  let offset = 0;
+  while (offset < bytes.length) {
+    offset += writeSync(fd, bytes, offset, bytes.length - offset, position + offset);
   }
 }
 

@@ -38,9 +38,21 @@ export interface PayloadMemoryStats {
   evictedEntries: number;
   /** Read-backs that failed (file changed or gone); those entries came back with a note. */
   failedLoads: number;
+  /**
+   * Payload bytes of entries whose line is in no file yet (included in `residentBytes`): they
+   * cannot be evicted until a writer has handed their line to the OS.
+   */
+  unstoredBytes: number;
 }
 
 export const DEFAULT_PAYLOAD_BUDGET = 256 * 1024 * 1024;
+
+/**
+ * Over budget, payloads not yet in a file may exceed it by this much before the store makes its
+ * backlog drains (journal writers) write them out synchronously: a capture that outruns the disk
+ * then waits for it, and memory stays within budget + this.
+ */
+export const BACKLOG_DRAIN_BYTES = 1024 * 1024;
 
 /** Sequential scans read this much of the file at once, not one line per system call. */
 const READ_AHEAD_BYTES = 256 * 1024;
@@ -80,6 +92,10 @@ export class SessionStore {
   readonly #locations = new PayloadLocations();
   readonly #files: PayloadFile[] = [];
   #resident = 0;
+  /** Payload bytes of entries in no file yet (never evictable until a writer stores them). */
+  #unstored = 0;
+  readonly #backlogDrains = new Set<() => void>();
+  #drainingBacklog = false;
   #evictCursor = 0;
   #failedLoads = 0;
   #window: { file: number; start: number; bytes: Buffer } | undefined;
@@ -145,7 +161,7 @@ export class SessionStore {
 
   /** Gives the entry the next seq (starting at 1) and stores it. */
   append(entry: NewEntry): Entry {
-    return this.#insert(this.#lastSeq + 1, entry);
+    return this.#insert(this.#lastSeq + 1, entry, undefined);
   }
 
   /**
@@ -159,12 +175,7 @@ export class SessionStore {
         `SessionStore.appendWithSeq: seq ${seq} must be an integer above ${this.#lastSeq} and at most ${MAX_SEQ}`,
       );
     }
-    if (stored === undefined) return this.#insert(seq, entry);
-    const position = this.#entries.length;
-    const inserted = this.#insert(seq, entry);
-    this.#locations.set(position, stored.file, stored.offset, stored.length);
-    this.#evict();
-    return inserted;
+    return this.#insert(seq, entry, stored);
   }
 
   // ── payload files (eviction) ───────────────────────────────────────────────
@@ -202,8 +213,28 @@ export class SessionStore {
     if (file <= 0 || file > this.#files.length) return;
     const position = this.#positionOf(seq);
     if (position < 0) return;
+    if (this.#locations.fileOf(position) === 0) {
+      // Not evicted yet (only stored entries are), so this is the payload it was charged for.
+      const entry = this.#entries[position];
+      if (entry !== undefined) this.#unstored -= payloadBytes(entry.payload);
+    }
     this.#locations.set(position, file, offset, length);
     if (position === this.#evictCursor) this.#evict();
+  }
+
+  /**
+   * Registers a journal writer's synchronous drain: when the store is over its payload budget
+   * and more than `BACKLOG_DRAIN_BYTES` of payload is waiting for a file, the store delivers its
+   * pending change batch and calls `drain`, which must hand every queued line to the OS and
+   * `noteStored` them before returning. This is the store's backpressure: an append that would
+   * grow memory past the budget waits for the disk instead, whatever the capture path does.
+   * Returns the unregister function.
+   */
+  addBacklogDrain(drain: () => void): () => void {
+    this.#backlogDrains.add(drain);
+    return () => {
+      this.#backlogDrains.delete(drain);
+    };
   }
 
   memoryStats(): PayloadMemoryStats {
@@ -212,6 +243,7 @@ export class SessionStore {
       residentBytes: this.#resident,
       evictedEntries: this.#evictCursor,
       failedLoads: this.#failedLoads,
+      unstoredBytes: this.#unstored,
     };
   }
 
@@ -305,7 +337,7 @@ export class SessionStore {
 
   // ── internals ──────────────────────────────────────────────────────────────
 
-  #insert(seq: number, e: NewEntry): Entry {
+  #insert(seq: number, e: NewEntry, stored: StoredAt | undefined): Entry {
     let index = this.#indexes.get(e.connectionId);
     if (index === undefined) {
       index = new ConnectionIndex(e.connectionId);
@@ -331,11 +363,33 @@ export class SessionStore {
     const position = this.#entries.length;
     this.#entries.push(entry);
     this.#lastSeq = seq;
-    this.#resident += payloadBytes(entry.payload);
+    const bytes = payloadBytes(entry.payload);
+    this.#resident += bytes;
+    if (stored === undefined) this.#unstored += bytes;
+    else this.#locations.set(position, stored.file, stored.offset, stored.length);
     index.push(position);
     this.#feed.entryAdded(entry);
-    if (this.#resident > this.#budget) this.#evict();
+    if (this.#resident > this.#budget) {
+      this.#evict();
+      if (this.#resident > this.#budget && this.#unstored > BACKLOG_DRAIN_BYTES) {
+        this.#drainBacklog();
+      }
+    }
     return entry;
+  }
+
+  /** Writes the unstored entries out now (see addBacklogDrain); eviction follows noteStored. */
+  #drainBacklog(): void {
+    if (this.#drainingBacklog || this.#backlogDrains.size === 0) return;
+    this.#drainingBacklog = true;
+    try {
+      // The writers learn of entries through the feed: give them the pending batch first.
+      this.#feed.flush();
+      for (const drain of [...this.#backlogDrains]) drain();
+    } finally {
+      this.#drainingBacklog = false;
+    }
+    this.#evict();
   }
 
   /** Drops the oldest stored payloads until within budget; stops at the first unstored entry. */
