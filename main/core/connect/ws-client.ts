@@ -8,6 +8,8 @@ import type { SessionStore } from '../session/store.ts';
 import { WsFrameDecoder } from '../protocol/ws/frame-decoder.ts';
 import type { DecodedWsMessage } from '../protocol/ws/types.ts';
 import { parsePerMessageDeflate } from '../protocol/ws/permessage-deflate.ts';
+import { wsEnding } from '../protocol/ws/close-outcome.ts';
+import type { CloseFrameSeen } from '../protocol/ws/close-outcome.ts';
 import { now } from '../util/clock.ts';
 import { newConnectionId } from '../util/ids.ts';
 import { settleOnce } from '../util/settle-once.ts';
@@ -93,7 +95,7 @@ export function openWsConnection(store: SessionStore, options: WsClientOptions):
     });
   };
 
-  const closeFrames: { direction: Direction; code: number; reason: string }[] = [];
+  const closeFrames: CloseFrameSeen[] = [];
   let bytesOut = 0;
   let bytesIn = 0;
   let upgraded = false;
@@ -273,9 +275,8 @@ export function openWsConnection(store: SessionStore, options: WsClientOptions):
     inDecoder?.end();
     const ended = now();
     let outcome: WsOutcome;
-    const peerClose = closeFrames.find((f) => f.direction === 'in');
-    const firstClose = closeFrames[0];
-    if (!upgraded || (failure && !peerClose)) {
+    const peerClosed = closeFrames.some((f) => f.direction === 'in');
+    if (!upgraded || (failure && !peerClosed)) {
       outcome = { kind: 'failed', error: failure ?? 'connection failed before the handshake' };
       store.updateConnection(id, {
         state: 'failed',
@@ -285,34 +286,24 @@ export function openWsConnection(store: SessionStore, options: WsClientOptions):
         bytesOut,
       });
       lifecycle('failed', outcome.error);
-    } else if (peerClose && firstClose) {
-      outcome = { kind: 'closed', code: peerClose.code, reason: peerClose.reason };
-      store.updateConnection(id, {
-        state: 'closed',
-        closeCode: peerClose.code,
-        closeReason: peerClose.reason,
-        closeInitiator: firstClose.direction,
-        closedAt: ended,
-        bytesIn,
-        bytesOut,
-      });
-      lifecycle(
-        'closed',
-        `closed ${peerClose.code}${peerClose.reason ? ` ${peerClose.reason}` : ''} (${firstClose.direction === 'out' ? 'client' : 'server'} initiated)`,
-      );
     } else {
-      outcome = { kind: 'aborted' };
-      const own = closeFrames.find((f) => f.direction === 'out');
+      const ending = wsEnding(closeFrames);
+      outcome =
+        ending.state === 'closed'
+          ? {
+              kind: 'closed',
+              code: ending.fields.closeCode ?? 1005,
+              reason: ending.fields.closeReason ?? '',
+            }
+          : { kind: 'aborted' };
       store.updateConnection(id, {
-        state: 'aborted',
-        ...(own
-          ? { closeCode: own.code, closeReason: own.reason, closeInitiator: 'out' as const }
-          : {}),
+        state: ending.state,
+        ...ending.fields,
         closedAt: ended,
         bytesIn,
         bytesOut,
       });
-      lifecycle('aborted', 'connection ended without a close frame from the server');
+      lifecycle(ending.state, ending.summary);
     }
     opened.reject(new Error(failure ?? 'connection ended before the handshake completed'));
     done.resolve(outcome);

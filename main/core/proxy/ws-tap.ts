@@ -2,6 +2,8 @@ import type { HeaderList } from '../../../shared/model/connection.ts';
 import type { Direction } from '../../../shared/model/entry.ts';
 import { WsFrameDecoder } from '../protocol/ws/frame-decoder.ts';
 import { parsePerMessageDeflate } from '../protocol/ws/permessage-deflate.ts';
+import { wsEnding } from '../protocol/ws/close-outcome.ts';
+import type { CloseFrameSeen } from '../protocol/ws/close-outcome.ts';
 import type { DecodedWsMessage } from '../protocol/ws/types.ts';
 import { now } from '../util/clock.ts';
 import type { ExchangeRecord } from './exchange-record.ts';
@@ -16,7 +18,7 @@ export class WsTap {
   readonly #record: ExchangeRecord;
   readonly #out: WsFrameDecoder;
   readonly #in: WsFrameDecoder;
-  readonly closes: { direction: Direction; code: number; reason: string }[] = [];
+  readonly closes: CloseFrameSeen[] = [];
   bytesOut = 0;
   bytesIn = 0;
 
@@ -91,28 +93,11 @@ export class WsTap {
   finish(fault: string | null): void {
     this.#out.end();
     this.#in.end();
-    const counts = { bytesIn: this.bytesIn, bytesOut: this.bytesOut };
-    const server = this.closes.find((c) => c.direction === 'in');
-    const first = this.closes[0];
-    if (server && first) {
-      this.#record.end(
-        'closed',
-        `closed ${server.code}${server.reason ? ` ${server.reason}` : ''} (${first.direction === 'out' ? 'client' : 'server'} initiated)`,
-        {
-          ...counts,
-          closeCode: server.code,
-          closeReason: server.reason,
-          closeInitiator: first.direction,
-        },
-      );
-      return;
-    }
-    const client = this.closes.find((c) => c.direction === 'out');
-    this.#record.end('aborted', fault ?? 'connection ended without a close frame from the server', {
-      ...counts,
-      ...(client
-        ? { closeCode: client.code, closeReason: client.reason, closeInitiator: 'out' as const }
-        : {}),
+    const ending = wsEnding(this.closes, fault ?? undefined);
+    this.#record.end(ending.state, ending.summary, {
+      bytesIn: this.bytesIn,
+      bytesOut: this.bytesOut,
+      ...ending.fields,
     });
   }
 }
