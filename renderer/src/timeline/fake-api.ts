@@ -85,6 +85,13 @@ export function fakeApi(initial: EntryRow[] = [], connections: Connection[] = []
       onProxyState: () => () => undefined,
       onSessionReset: () => () => undefined,
       onSettings: () => () => undefined,
+      listLlmSummaries: () => Promise.resolve([]),
+      listFindings: () => Promise.resolve([]),
+      getBreakpoints: () => Promise.resolve({ rules: [], handshakeRules: [], paused: [] }),
+      listMocks: () => Promise.resolve([]),
+      onLlm: () => () => undefined,
+      onFindings: () => () => undefined,
+      onBreakpoints: () => () => undefined,
     } satisfies Partial<InspectorApi> as unknown as InspectorApi,
   };
   return fake;

@@ -6,6 +6,7 @@
 import type { EntryQuery, InspectorApi } from '../../../shared/api.ts';
 import type { EntryRow } from '../../../shared/model/wire.ts';
 import { useConnections } from '../stores/connections.ts';
+import { useInsight } from '../stores/insight.ts';
 import { useProxy } from '../stores/proxy.ts';
 import { useUi } from '../stores/ui.ts';
 import { ConnectionStats } from './connection-stats.ts';
@@ -65,7 +66,28 @@ export class TimelineData {
       api.onProxyState((state) => {
         useProxy.getState().set(state);
       }),
+      api.onLlm((summaries) => {
+        useInsight.getState().upsertLlm(summaries);
+      }),
+      api.onFindings((findings) => {
+        useInsight.getState().setFindings(findings);
+      }),
+      api.onBreakpoints((state) => {
+        useInsight.getState().setBreakpoints(state);
+      }),
     );
+    void api
+      .getBreakpoints()
+      .then((state) => {
+        useInsight.getState().setBreakpoints(state);
+      })
+      .catch(() => undefined);
+    void api
+      .listMocks()
+      .then((mocks) => {
+        useInsight.getState().setMocks(mocks);
+      })
+      .catch(() => undefined);
     void api
       .getProxyState()
       .then((state) => {
@@ -114,6 +136,13 @@ export class TimelineData {
     this.stats.clear();
     const connections = await this.api.listConnections();
     useConnections.getState().reset(connections);
+    // What the core derived from the old session goes with it; a failure here only hides extras.
+    const [summaries, findings] = await Promise.all([
+      this.api.listLlmSummaries().catch(() => []),
+      this.api.listFindings().catch(() => []),
+    ]);
+    useInsight.getState().resetLlm(summaries);
+    useInsight.getState().setFindings(findings);
     const { seqs } = await this.api.queryEntries({});
     for (let i = 0; i < seqs.length; i += rowsPerRequest) {
       this.#ingest(await this.api.getRows(seqs.slice(i, i + rowsPerRequest)));

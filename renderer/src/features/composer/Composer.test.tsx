@@ -68,6 +68,63 @@ describe('Composer', () => {
     expect(send).not.toHaveBeenCalled();
   });
 
+  it('injects into a proxied WebSocket toward the client when asked', async () => {
+    const inject = vi.fn(() => Promise.resolve());
+    const send = vi.fn(() => Promise.resolve());
+    render(
+      <Composer
+        target={{ ...open, source: 'proxy' }}
+        targetLabel="#2 ws://app/"
+        send={send}
+        inject={inject}
+      />,
+    );
+    const box = screen.getByRole('textbox', { name: 'Message' });
+    fireEvent.click(screen.getByRole('button', { name: '↓ to client' }));
+    fireEvent.change(box, { target: { value: 'hi' } });
+    fireEvent.keyDown(box, { key: 'Enter', ctrlKey: true });
+    await waitFor(() => {
+      expect(inject).toHaveBeenCalledWith('conn-1', 'in', { kind: 'text', text: 'hi' });
+    });
+    expect(send).not.toHaveBeenCalled();
+    await screen.findByText('Sent 2 B to the client of #2 ws://app/ (injected).');
+  });
+
+  it('injects an SSE event with its name and id into a proxied stream', async () => {
+    const inject = vi.fn(() => Promise.resolve());
+    render(
+      <Composer
+        target={{ ...open, kind: 'sse', source: 'proxy' }}
+        targetLabel="#3 http://app/events"
+        send={vi.fn(() => Promise.resolve())}
+        inject={inject}
+      />,
+    );
+    fireEvent.change(screen.getByRole('textbox', { name: 'Event name' }), {
+      target: { value: 'tick' },
+    });
+    fireEvent.change(screen.getByRole('textbox', { name: 'Event id' }), {
+      target: { value: '7' },
+    });
+    fireEvent.change(screen.getByRole('textbox', { name: 'Message' }), {
+      target: { value: '{"n":7}' },
+    });
+    fireEvent.click(screen.getByRole('button', { name: 'Send' }));
+    await waitFor(() => {
+      expect(inject).toHaveBeenCalledWith('conn-1', 'in', {
+        kind: 'event',
+        data: '{"n":7}',
+        event: 'tick',
+        id: '7',
+      });
+    });
+  });
+
+  it('refuses an imported connection with the reason', () => {
+    setup({ ...open, source: 'import' });
+    expect(screen.getByRole('alert').textContent).toMatch(/imported from a file/);
+  });
+
   it('shows the error the core gave when a send fails', async () => {
     const { box } = setup(
       open,

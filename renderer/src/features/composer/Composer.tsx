@@ -1,5 +1,7 @@
 import { useRef, useState } from 'react';
 import type { Connection } from '../../../../shared/model/connection.ts';
+import type { Direction } from '../../../../shared/model/entry.ts';
+import type { SentMessage } from '../../../../shared/model/replay.ts';
 import { errorMessage, formatBytes } from '../../components/format.ts';
 import {
   buildMessage,
@@ -25,6 +27,8 @@ export interface ComposerProps {
     connectionId: string,
     message: Extract<BuiltMessage, { ok: true }>['message'],
   ): Promise<void>;
+  /** Into a live proxied connection (toward the server `out`, toward the client `in`). */
+  inject?(connectionId: string, direction: Direction, message: SentMessage): Promise<void>;
   textareaRef?: React.Ref<HTMLTextAreaElement>;
 }
 
@@ -35,13 +39,29 @@ const modeLabels: Record<ComposerMode, string> = {
   base64: 'Base64',
 };
 
+/** How a message reaches this connection: sent by Telltale's own client, or injected by the proxy. */
+export type SendRoute = 'send' | 'inject-ws' | 'inject-sse';
+
+export function sendRouteOf(target: Connection): SendRoute | null {
+  if (target.source === 'proxy') {
+    if (target.kind === 'ws') return 'inject-ws';
+    if (target.kind === 'sse') return 'inject-sse';
+    return null;
+  }
+  if (target.kind === 'ws' && (target.source === 'client' || target.source === 'replay'))
+    return 'send';
+  return null;
+}
+
 /** Why a message cannot go to this connection now, or null when it can. */
 export function cannotSendTo(target: Connection | undefined): string | null {
   if (!target) return 'Select a WebSocket connection to send to.';
-  if (target.kind !== 'ws')
-    return `Only WebSocket connections take messages; #${target.id.slice(0, 6)} is ${target.kind.toUpperCase()}.`;
-  if (target.source !== 'client' && target.source !== 'replay')
-    return 'This connection belongs to another client (proxied or imported): Telltale cannot send on it.';
+  const route = sendRouteOf(target);
+  if (route === null) {
+    if (target.source === 'import')
+      return 'This connection was imported from a file: nothing is live to send on.';
+    return `Only WebSocket connections (and proxied event streams) take messages; #${target.id.slice(0, 6)} is ${target.kind.toUpperCase()}.`;
+  }
   if (target.state !== 'open') return `The connection is ${target.state}: open a new one to send.`;
   return null;
 }
@@ -55,10 +75,19 @@ export function Composer(props: ComposerProps) {
   const [history, setHistory] = useState<SavedMessage[]>(loadHistory);
   const [snippets, setSnippets] = useState(loadSnippets);
   const [snippetName, setSnippetName] = useState('');
+  const [direction, setDirection] = useState<Direction>('out');
+  const [eventName, setEventName] = useState('');
+  const [eventId, setEventId] = useState('');
   const fallbackRef = useRef<HTMLTextAreaElement>(null);
 
+  const route = props.target ? sendRouteOf(props.target) : null;
   const built = text === '' ? null : buildMessage(mode, text);
-  const blocked = cannotSendTo(props.target);
+  const blocked =
+    cannotSendTo(props.target) ??
+    (route === 'inject-sse' && built?.ok && built.message.kind === 'binary'
+      ? 'An SSE event carries text: use Text or JSON.'
+      : null) ??
+    (route !== 'send' && !props.inject ? 'Injection is not available here.' : null);
 
   const send = async (): Promise<void> => {
     if (!props.target || blocked) {
@@ -72,11 +101,23 @@ export function Composer(props: ComposerProps) {
     }
     setBusy(true);
     try {
-      await props.send(props.target.id, message.message);
+      let where = props.targetLabel;
+      if (route === 'send') {
+        await props.send(props.target.id, message.message);
+      } else if (route === 'inject-sse' && message.message.kind === 'text') {
+        const event: SentMessage = { kind: 'event', data: message.message.text };
+        if (eventName !== '') event.event = eventName;
+        if (eventId !== '') event.id = eventId;
+        await props.inject?.(props.target.id, 'in', event);
+        where = `the client of ${props.targetLabel} (injected event)`;
+      } else {
+        await props.inject?.(props.target.id, direction, message.message);
+        where = `${direction === 'out' ? 'the server' : 'the client'} of ${props.targetLabel} (injected)`;
+      }
       setHistory(pushHistory({ mode, text }));
       setStatus({
         kind: 'ok',
-        message: `Sent ${formatBytes(message.size)} to ${props.targetLabel}.`,
+        message: `Sent ${formatBytes(message.size)} to ${where}.`,
       });
     } catch (error) {
       setStatus({ kind: 'error', message: `Not sent: ${errorMessage(error)}` });
@@ -108,6 +149,50 @@ export function Composer(props: ComposerProps) {
             </button>
           ))}
         </div>
+        {route === 'inject-ws' && (
+          <div className="segmented" role="group" aria-label="Inject toward">
+            {(['out', 'in'] as const).map((value) => (
+              <button
+                key={value}
+                type="button"
+                aria-pressed={direction === value}
+                title={
+                  value === 'out'
+                    ? 'The proxy sends it to the server as if the client had'
+                    : 'The proxy sends it to the client as if the server had'
+                }
+                onClick={() => {
+                  setDirection(value);
+                }}
+              >
+                {value === 'out' ? '↑ to server' : '↓ to client'}
+              </button>
+            ))}
+          </div>
+        )}
+        {route === 'inject-sse' && (
+          <>
+            <span className="group-label">Event to the client</span>
+            <input
+              aria-label="Event name"
+              placeholder="event (message)"
+              size={12}
+              value={eventName}
+              onChange={(event) => {
+                setEventName(event.target.value.replace(/[\r\n]/g, ''));
+              }}
+            />
+            <input
+              aria-label="Event id"
+              placeholder="id"
+              size={6}
+              value={eventId}
+              onChange={(event) => {
+                setEventId(event.target.value.replace(/[\r\n]/g, ''));
+              }}
+            />
+          </>
+        )}
         {mode === 'json' && (
           <button
             type="button"

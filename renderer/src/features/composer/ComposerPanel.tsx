@@ -21,6 +21,9 @@ export function ComposerPanel() {
       target={target}
       targetLabel={target ? `#${position + 1} ${target.url}` : ''}
       send={(connectionId, message) => data.api.sendMessage(connectionId, message)}
+      inject={(connectionId, direction, message) =>
+        data.api.injectMessage(connectionId, direction, message)
+      }
       textareaRef={(element) => {
         composerInput = element;
       }}

@@ -10,6 +10,8 @@ import { HexView } from './HexView.tsx';
 import { JsonTree } from './JsonTree.tsx';
 import { bytesToBase64, bytesToHex, decodePayload } from './payload.ts';
 import { rawEventText } from './sse-raw.ts';
+import { canResend, interventionLabels } from './resend.ts';
+import { ResendBar } from './ResendBar.tsx';
 
 type Tab = 'text' | 'json' | 'hex' | 'raw';
 
@@ -70,6 +72,7 @@ export function DetailPane() {
 
 function EntryDetail(props: { entry: WireEntry }) {
   const { entry } = props;
+  const data = useTimelineData();
   const payload = decodePayload(entry);
   const isEvent = entry.kind === 'event' || entry.kind === 'comment';
   const tabs: Tab[] = [];
@@ -94,7 +97,15 @@ function EntryDetail(props: { entry: WireEntry }) {
     <div className="entry-detail">
       <header className="pane-head">
         <h2>
-          #{entry.seq} {entry.kind}
+          #{entry.seq} {entry.kind}{' '}
+          {entry.intervention && (
+            <span
+              className={`badge intervention intervention-${entry.intervention}`}
+              title={interventionLabels[entry.intervention]}
+            >
+              {entry.intervention}
+            </span>
+          )}
         </h2>
         <div className="tabs" role="tablist">
           {tabs.map((name) => (
@@ -174,6 +185,9 @@ function EntryDetail(props: { entry: WireEntry }) {
           </span>
         )}
       </div>
+      {canResend(entry) && (
+        <ResendBar entry={entry} resend={(seq, edited) => data.api.resendEntry(seq, edited)} />
+      )}
       <EntryFacts entry={entry} />
     </div>
   );

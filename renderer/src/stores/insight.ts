@@ -1,0 +1,85 @@
+/**
+ * What the core works out about the traffic, as it reports it: LLM summaries (by every connection
+ * of their answer), diagnostics findings, breakpoint rules with the paused messages, and running
+ * mock servers. Each is small (one record per connection at most), so it lives in zustand.
+ */
+import { create } from 'zustand';
+import type { Finding, Severity } from '../../../shared/model/diagnostics.ts';
+import type { LlmSummary } from '../../../shared/model/llm.ts';
+import type { BreakpointState, MockInfo } from '../../../shared/model/replay.ts';
+
+export interface InsightState {
+  /** Keyed by each connection of the answer, so a resumed stream finds its summary too. */
+  llmByConnection: Record<string, LlmSummary>;
+  findings: Finding[];
+  breakpoints: BreakpointState;
+  mocks: MockInfo[];
+  upsertLlm(summaries: readonly LlmSummary[]): void;
+  resetLlm(summaries: readonly LlmSummary[]): void;
+  setFindings(findings: Finding[]): void;
+  setBreakpoints(state: BreakpointState): void;
+  setMocks(mocks: MockInfo[]): void;
+}
+
+export const emptyBreakpoints: BreakpointState = { rules: [], handshakeRules: [], paused: [] };
+
+export const useInsight = create<InsightState>()((set, get) => ({
+  llmByConnection: {},
+  findings: [],
+  breakpoints: emptyBreakpoints,
+  mocks: [],
+  upsertLlm(summaries) {
+    if (summaries.length === 0) return;
+    const next = { ...get().llmByConnection };
+    for (const summary of summaries) {
+      for (const id of summary.connectionIds) next[id] = summary;
+      next[summary.connectionId] = summary;
+    }
+    set({ llmByConnection: next });
+  },
+  resetLlm(summaries) {
+    set({ llmByConnection: {} });
+    get().upsertLlm(summaries);
+  },
+  setFindings(findings) {
+    set({ findings });
+  },
+  setBreakpoints(breakpoints) {
+    set({ breakpoints });
+  },
+  setMocks(mocks) {
+    set({ mocks });
+  },
+}));
+
+const severityRank: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
+
+export function worseSeverity(a: Severity, b: Severity): Severity {
+  return severityRank[a] >= severityRank[b] ? a : b;
+}
+
+/** Most severe first, then in the order the core gave them. */
+export function sortFindings(findings: readonly Finding[]): Finding[] {
+  return findings
+    .map((finding, index) => ({ finding, index }))
+    .sort(
+      (a, b) =>
+        severityRank[b.finding.severity] - severityRank[a.finding.severity] || a.index - b.index,
+    )
+    .map((item) => item.finding);
+}
+
+/** Per connection: how many findings and the worst severity among them (for the list's marker). */
+export function findingMarkers(
+  findings: readonly Finding[],
+): Map<string, { count: number; worst: Severity }> {
+  const markers = new Map<string, { count: number; worst: Severity }>();
+  for (const finding of findings) {
+    const marker = markers.get(finding.connectionId);
+    if (marker) {
+      marker.count++;
+      marker.worst = worseSeverity(marker.worst, finding.severity);
+    } else markers.set(finding.connectionId, { count: 1, worst: finding.severity });
+  }
+  return markers;
+}
