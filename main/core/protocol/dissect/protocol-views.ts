@@ -1,0 +1,368 @@
+/**
+ * The protocol view of one session store, kept up to date like LlmStreams: what is there when
+ * created, then the store's change feed. Per connection a dissector is chosen (subprotocol, URL,
+ * header, else sniffing the first data messages; the user may override), entries are dissected
+ * as they come, and requests are paired with answers per channel.
+ *
+ * Memory: one small annotation per dissected entry (summary and key fields, never a full tree),
+ * the pairs, and the requests still waiting.
+ */
+import type { Connection } from '../../../../shared/model/connection.ts';
+import type { Entry } from '../../../../shared/model/entry.ts';
+import type {
+  ProtocolAnnotation,
+  ProtocolChannel,
+  ProtocolChoice,
+  ProtocolFallback,
+  ProtocolName,
+  ProtocolPair,
+  UnansweredRequest,
+} from '../../../../shared/model/protocol.ts';
+import type { SessionStore, StoreBatch } from '../../session/store.ts';
+import { Pairer } from './pairer.ts';
+import { DISSECTORS, dissectorNamed } from './registry.ts';
+import { channelIdOf, selectByConnection } from './select.ts';
+import { isData } from './text.ts';
+import type { ConnectionDissector, Dissector } from './types.ts';
+
+/** Data entries sniffed before a connection is left raw. */
+export const SNIFF_LIMIT = 8;
+/**
+ * A dissector whose first this-many messages are all malformed gives the connection up (unless
+ * the user chose it).
+ */
+export const GIVE_UP_AFTER = 8;
+
+export interface ProtocolViewsOptions {
+  /** Follow the store's change feed (default true); false reads what is there once. */
+  live?: boolean;
+  /** Choices saved with a session: connection id → protocol, or null for raw. */
+  overrides?: ReadonlyMap<string, ProtocolName | null>;
+}
+
+/** Ids of the connections whose protocol view changed in a batch. */
+export type ProtocolChangeListener = (connectionIds: string[]) => void;
+
+interface ChannelState {
+  id: string;
+  protocol: ProtocolName;
+  chosenBy: ProtocolChoice;
+  connectionIds: string[];
+  messages: number;
+  malformed: number;
+  pairs: number;
+  pairer: Pairer;
+}
+
+interface ConnectionState {
+  decided: boolean;
+  dissector?: Dissector;
+  by?: ProtocolChoice;
+  instance?: ConnectionDissector;
+  channel?: ChannelState;
+  /** Data entries held while sniffing (at most SNIFF_LIMIT). */
+  sniffed: Entry[];
+  good: number;
+  bad: number;
+}
+
+export class ProtocolViews {
+  readonly #store: SessionStore;
+  readonly #overrides: Map<string, ProtocolName | null>;
+  readonly #fallbacks = new Map<string, ProtocolFallback>();
+  readonly #listeners = new Set<ProtocolChangeListener>();
+  #connections = new Map<string, ConnectionState>();
+  #channels = new Map<string, ChannelState>();
+  #annotations = new Map<number, ProtocolAnnotation>();
+  #pairs: ProtocolPair[] = [];
+  #pairsBySeq = new Map<number, ProtocolPair[]>();
+  #unsubscribe: (() => void) | undefined;
+  #changed = new Set<string>();
+  #rebuild = false;
+
+  constructor(store: SessionStore, options: ProtocolViewsOptions = {}) {
+    this.#store = store;
+    this.#overrides = new Map(options.overrides ?? []);
+    this.#build();
+    this.#changed.clear();
+    if (options.live !== false) {
+      this.#unsubscribe = store.subscribe((batch) => {
+        this.#apply(batch);
+      });
+    }
+  }
+
+  /** The protocol messages of one entry, if it carried any. */
+  annotationOf(seq: number): ProtocolAnnotation | undefined {
+    return this.#annotations.get(seq);
+  }
+
+  /** Every annotation in seq order. */
+  annotations(): ProtocolAnnotation[] {
+    return [...this.#annotations.values()].sort((a, b) => a.seq - b.seq);
+  }
+
+  /** Pairs in the order their answers came. */
+  pairs(): readonly ProtocolPair[] {
+    return this.#pairs;
+  }
+
+  /** Pairs one end of which is entry `seq`. */
+  pairsOf(seq: number): readonly ProtocolPair[] {
+    return this.#pairsBySeq.get(seq) ?? [];
+  }
+
+  unanswered(): UnansweredRequest[] {
+    return [...this.#channels.values()]
+      .flatMap((c) => c.pairer.unanswered())
+      .sort((a, b) => a.request.seq - b.request.seq || a.request.index - b.request.index);
+  }
+
+  channels(): ProtocolChannel[] {
+    return [...this.#channels.values()].map((c) => ({
+      id: c.id,
+      protocol: c.protocol,
+      chosenBy: c.chosenBy,
+      connectionIds: [...c.connectionIds],
+      messages: c.messages,
+      malformed: c.malformed,
+      pairs: c.pairs,
+      unanswered: c.pairer.waiting,
+    }));
+  }
+
+  /** The protocol a connection is read as, or undefined when it is shown raw. */
+  protocolOf(connectionId: string): ProtocolName | undefined {
+    return this.#connections.get(connectionId)?.dissector?.name;
+  }
+
+  channelOf(connectionId: string): string | undefined {
+    return this.#connections.get(connectionId)?.channel?.id;
+  }
+
+  /** Connections whose dissector gave up, and why. */
+  fallbacks(): ProtocolFallback[] {
+    return [...this.#fallbacks.values()];
+  }
+
+  /** The user's choices, to be saved with the session. */
+  overrides(): ReadonlyMap<string, ProtocolName | null> {
+    return this.#overrides;
+  }
+
+  /**
+   * The user reads a connection as `name` (null: raw; undefined: back to automatic choice).
+   * Everything is rebuilt from the store: O(session), on a user action only.
+   */
+  setProtocol(connectionId: string, name: ProtocolName | null | undefined): void {
+    if (name === undefined) this.#overrides.delete(connectionId);
+    else this.#overrides.set(connectionId, name);
+    this.#fallbacks.delete(connectionId);
+    this.#build();
+    this.#changed.clear();
+    this.#emit([connectionId]);
+  }
+
+  onChange(listener: ProtocolChangeListener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  dispose(): void {
+    this.#unsubscribe?.();
+    this.#unsubscribe = undefined;
+    this.#listeners.clear();
+  }
+
+  // ── building ───────────────────────────────────────────────────────────────
+
+  #build(): void {
+    // Each pass that ends in a fallback adds one connection to #fallbacks, so this ends.
+    do {
+      this.#rebuild = false;
+      this.#connections = new Map();
+      this.#channels = new Map();
+      this.#annotations = new Map();
+      this.#pairs = [];
+      this.#pairsBySeq = new Map();
+      for (const entry of this.#store.allEntries()) {
+        this.#observe(entry);
+        if (this.#rebuildPending()) break;
+      }
+    } while (this.#rebuildPending());
+  }
+
+  #apply(batch: StoreBatch): void {
+    for (const entry of batch.entries) {
+      this.#observe(entry);
+      if (this.#rebuildPending()) {
+        // The store already holds the rest of the batch: the rebuild reads it.
+        this.#build();
+        break;
+      }
+    }
+    if (this.#changed.size > 0) {
+      const ids = [...this.#changed];
+      this.#changed.clear();
+      this.#emit(ids);
+    }
+  }
+
+  #observe(entry: Entry): void {
+    const state = this.#stateOf(entry.connectionId);
+    if (state === undefined) return;
+    if (state.decided) {
+      if (state.instance !== undefined) this.#dissect(state, entry);
+      return;
+    }
+    if (!isData(entry)) return;
+    // Sniffing: the first data entry some dissector recognises decides the connection.
+    state.sniffed.push(entry);
+    const found = DISSECTORS.find((d) => d.sniff(entry));
+    if (found === undefined) {
+      if (state.sniffed.length >= SNIFF_LIMIT) this.#decide(state, entry.connectionId, undefined);
+      return;
+    }
+    const held = state.sniffed;
+    this.#decide(state, entry.connectionId, { dissector: found, by: 'sniff' });
+    for (const e of held) this.#dissect(state, e);
+  }
+
+  #stateOf(connectionId: string): ConnectionState | undefined {
+    const known = this.#connections.get(connectionId);
+    if (known !== undefined) return known;
+    const connection = this.#store.getConnection(connectionId);
+    if (connection === undefined) return undefined;
+    const state: ConnectionState = { decided: false, sniffed: [], good: 0, bad: 0 };
+    this.#connections.set(connectionId, state);
+    if (this.#fallbacks.has(connectionId)) {
+      this.#decide(state, connectionId, undefined);
+      return state;
+    }
+    const override = this.#overrides.get(connectionId);
+    if (override === null) {
+      this.#decide(state, connectionId, undefined);
+    } else if (override !== undefined) {
+      const dissector = dissectorNamed(override);
+      this.#decide(state, connectionId, dissector && { dissector, by: 'user' });
+    } else {
+      const selected = selectByConnection(connection, DISSECTORS);
+      if (selected !== undefined) this.#decide(state, connectionId, selected);
+    }
+    return state;
+  }
+
+  #decide(
+    state: ConnectionState,
+    connectionId: string,
+    selection: { dissector: Dissector; by: ProtocolChoice } | undefined,
+  ): void {
+    state.decided = true;
+    state.sniffed = [];
+    if (selection === undefined) return;
+    const connection = this.#store.getConnection(connectionId) as Connection;
+    const { dissector, by } = selection;
+    state.dissector = dissector;
+    state.by = by;
+    state.instance = dissector.create(connection);
+    const channelId = channelIdOf(connection, dissector.name);
+    let channel = this.#channels.get(channelId);
+    if (channel === undefined) {
+      channel = {
+        id: channelId,
+        protocol: dissector.name,
+        chosenBy: by,
+        connectionIds: [],
+        messages: 0,
+        malformed: 0,
+        pairs: 0,
+        pairer: new Pairer(dissector.name, channelId),
+      };
+      this.#channels.set(channelId, channel);
+    }
+    channel.connectionIds.push(connectionId);
+    state.channel = channel;
+    this.#changed.add(connectionId);
+  }
+
+  #dissect(state: ConnectionState, entry: Entry): void {
+    const { instance, channel } = state;
+    if (instance === undefined || channel === undefined) return;
+    let out;
+    try {
+      out = instance.feed(entry);
+    } catch (error) {
+      // Dissectors never throw by contract; one that does loses this connection, not the view.
+      this.#giveUp(state, entry.connectionId, `dissector failed: ${String(error)}`);
+      return;
+    }
+    if (instance.gaveUp !== undefined) {
+      this.#giveUp(state, entry.connectionId, instance.gaveUp);
+      return;
+    }
+    if (out.length === 0) return;
+    const annotation: ProtocolAnnotation = {
+      seq: entry.seq,
+      connectionId: entry.connectionId,
+      direction: entry.direction,
+      time: entry.time,
+      messages: out.map((d) => d.message),
+    };
+    this.#annotations.set(entry.seq, annotation);
+    this.#changed.add(entry.connectionId);
+    for (const { message, pair } of out) {
+      channel.messages++;
+      if (message.malformed === undefined) state.good++;
+      else {
+        channel.malformed++;
+        state.bad++;
+      }
+      if (pair === undefined) continue;
+      const ref = {
+        seq: entry.seq,
+        index: message.index,
+        connectionId: entry.connectionId,
+        time: entry.time,
+      };
+      const done = channel.pairer.observe(pair, entry.direction, ref);
+      if (done !== undefined) this.#addPair(channel, done);
+    }
+    // The user's own choice is kept: they see the messages marked malformed instead.
+    if (state.good === 0 && state.bad >= GIVE_UP_AFTER && state.by !== 'user') {
+      this.#giveUp(
+        state,
+        entry.connectionId,
+        `the first ${state.bad} messages are not ${channel.protocol}`,
+      );
+    }
+  }
+
+  #addPair(channel: ChannelState, pair: ProtocolPair): void {
+    channel.pairs++;
+    this.#pairs.push(pair);
+    for (const seq of new Set([pair.request.seq, pair.answer.seq])) {
+      const list = this.#pairsBySeq.get(seq);
+      if (list === undefined) this.#pairsBySeq.set(seq, [pair]);
+      else list.push(pair);
+    }
+  }
+
+  /** Falls back to raw for this connection alone: rare, so the view is simply rebuilt. */
+  #giveUp(state: ConnectionState, connectionId: string, reason: string): void {
+    const protocol = state.dissector?.name;
+    if (protocol === undefined) return;
+    this.#fallbacks.set(connectionId, { connectionId, protocol, reason });
+    state.instance = undefined;
+    this.#changed.add(connectionId);
+    this.#rebuild = true;
+  }
+
+  /** A method, not the field: TypeScript would narrow the field across the calls that set it. */
+  #rebuildPending(): boolean {
+    return this.#rebuild;
+  }
+
+  #emit(ids: string[]): void {
+    for (const listener of this.#listeners) listener(ids);
+  }
+}

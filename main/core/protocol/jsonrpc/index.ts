@@ -1,0 +1,1 @@
+export { jsonRpcDissector, dissectJsonRpc, JSONRPC_MALFORMED } from './jsonrpc.ts';
