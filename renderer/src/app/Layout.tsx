@@ -2,6 +2,10 @@ import { useEffect } from 'react';
 import { Splitter } from '../components/Splitter.tsx';
 import { RateChart } from '../features/chart/RateChart.tsx';
 import { ProxyButton, ProxyPanel } from '../features/proxy/ProxyPanel.tsx';
+import {
+  BreakpointsButton,
+  BreakpointsDialog,
+} from '../features/breakpoints/BreakpointsDialog.tsx';
 import { SessionActions } from '../features/session/SessionActions.tsx';
 import { SettingsControls } from '../features/settings/SettingsControls.tsx';
 import { useTheme } from '../features/settings/useTheme.ts';
@@ -45,6 +49,11 @@ export function Layout(props: { status: CoreStatus }) {
         <ProxyButton
           onOpen={() => {
             useUi.getState().openDialog('proxy');
+          }}
+        />
+        <BreakpointsButton
+          onOpen={() => {
+            useUi.getState().openDialog('breakpoints');
           }}
         />
         <SettingsControls />
@@ -123,6 +132,13 @@ export function Layout(props: { status: CoreStatus }) {
       <StatusBar status={props.status} />
       {dialog === 'proxy' && (
         <ProxyPanel
+          onClose={() => {
+            useUi.getState().openDialog(null);
+          }}
+        />
+      )}
+      {dialog === 'breakpoints' && (
+        <BreakpointsDialog
           onClose={() => {
             useUi.getState().openDialog(null);
           }}

@@ -10,7 +10,7 @@ import { readJson, writeJson } from './persisted.ts';
 
 export type DirectionFilter = 'all' | 'in' | 'out';
 export type FilterMode = 'hide' | 'highlight';
-export type Dialog = null | 'connect' | 'help' | 'proxy';
+export type Dialog = null | 'connect' | 'help' | 'proxy' | 'breakpoints';
 
 export interface FilterState {
   text: string;

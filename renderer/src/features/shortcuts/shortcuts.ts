@@ -7,6 +7,7 @@ export type ShortcutAction =
   | 'focusFilter'
   | 'newConnection'
   | 'proxy'
+  | 'breakpoints'
   | 'focusComposer'
   | 'next'
   | 'previous'
@@ -38,6 +39,7 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { keys: ['/'], label: 'Focus the filter box', action: 'focusFilter' },
   { keys: ['n'], label: 'New connection', action: 'newConnection' },
   { keys: ['x'], label: 'Proxy settings and setup snippets', action: 'proxy' },
+  { keys: ['b'], label: 'Breakpoints: proxy rules and paused messages', action: 'breakpoints' },
   { keys: ['c'], label: 'Focus the composer', action: 'focusComposer' },
   { keys: ['ArrowDown', 'j'], label: 'Next row', action: 'next' },
   { keys: ['ArrowUp', 'k'], label: 'Previous row', action: 'previous' },

@@ -30,6 +30,9 @@ export function useShortcuts(theme: 'light' | 'dark'): void {
         case 'newConnection':
           ui.openDialog('connect');
           return true;
+        case 'breakpoints':
+          ui.openDialog('breakpoints');
+          return true;
         case 'proxy':
           ui.openDialog('proxy');
           return true;
