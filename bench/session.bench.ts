@@ -4,7 +4,14 @@
  * 1 GB session (1 M entries of ~1 KiB) captured through a journal with a 64 MiB payload budget:
  * peak memory while capturing, random read-back of evicted payloads, and opening that file.
  *
- *   node --expose-gc bench/session.bench.ts     (ENTRIES=200000 LARGE_ENTRIES=200000: quicker)
+ *   node --expose-gc bench/session.bench.ts     (ENTRIES=200000 LARGE_ENTRIES=200000: quicker;
+ *                                                ENTRIES=0: only the 1 GB session)
+ *
+ * The 1 GB rows also report the most payload bytes the store held at once (sampled after every
+ * burst) and the heap left after a full GC at the end, i.e. what is really retained; peak
+ * heapUsed also counts garbage V8 has not collected yet (its old generation grows to a few
+ * times the live size before a full GC). Run them under `--max-old-space-size=512` to see
+ * that the capture and the open fit a bounded heap.
  *
  * Peak memory is sampled every 10 ms (RSS and heapUsed) while each step runs, after a GC and with
  * the previous step's store dropped, so each figure is that step's own. Temp files go under
@@ -41,6 +48,11 @@ export async function main(): Promise<void> {
 }
 
 async function run(dir: string): Promise<void> {
+  if (ENTRIES > 0) await small(dir);
+  await large(dir);
+}
+
+async function small(dir: string): Promise<void> {
   const journal = join(dir, 'session.ndjson');
   const har = join(dir, 'session.har');
   const payloads = makePayloads();
@@ -81,24 +93,27 @@ async function run(dir: string): Promise<void> {
   report(`import HAR back (${fmt(imported)} entries)`, reimport);
   await rm(har);
   await rm(journal);
-
-  await large(dir);
 }
 
 /** 1 GB of payload through a journal with a 64 MiB budget, then random reads, then reopen. */
 async function large(dir: string): Promise<void> {
   const journal = join(dir, 'large.ndjson');
   const held: { store?: SessionStore } = {};
+  let maxResident = 0;
+  let maxUnstored = 0;
   const captured = await measure(async () => {
     const store = new SessionStore({ payloadBudget: BUDGET });
     held.store = store;
     const writer = new NdjsonSessionWriter(journal, { store });
     addConnections(store, Date.now());
     const filler = 'x'.repeat(LARGE_PAYLOAD - 30);
+    const socketBytes = Buffer.alloc(LARGE_PAYLOAD + 32);
     const timeBase = Date.now();
     for (let i = 0; i < LARGE_ENTRIES; i++) {
-      // Distinct strings, as a socket gives: nothing shared that would flatter the heap.
-      const payload = `{"i":${String(i)},"pad":"${filler}"}`;
+      // Distinct flat strings decoded from bytes, as a socket gives: a template literal would
+      // be a rope sharing `filler`, which flatters the heap.
+      const length = socketBytes.write(`{"i":${String(i)},"pad":"${filler}"}`, 'latin1');
+      const payload = socketBytes.toString('latin1', 0, length);
       store.append({
         connectionId: `c${i % CONNECTIONS}`,
         time: timeBase + i / 10,
@@ -108,20 +123,27 @@ async function large(dir: string): Promise<void> {
         payloadSize: payload.length,
         wireSize: payload.length + 4,
       });
-      if (i % BURST === BURST - 1) await yieldToLoop();
+      if (i % BURST === BURST - 1) {
+        const { residentBytes, unstoredBytes } = store.memoryStats();
+        maxResident = Math.max(maxResident, residentBytes);
+        maxUnstored = Math.max(maxUnstored, unstoredBytes);
+        await yieldToLoop();
+      }
     }
     store.flush();
     await writer.close();
   });
   const size = (await stat(journal)).size;
-  const store = held.store;
-  if (store === undefined) throw new Error('bench: no store');
-  const stats = store.memoryStats();
+  if (held.store === undefined) throw new Error('bench: no store');
   report(
-    `capture ${fmt(LARGE_ENTRIES)} × ${LARGE_PAYLOAD} B entries through the journal (${(size / MB).toFixed(0)} MB file), budget ${(BUDGET / MB).toFixed(0)} MiB: ${fmt(stats.evictedEntries)} payloads evicted`,
+    `capture ${fmt(LARGE_ENTRIES)} × ${LARGE_PAYLOAD} B entries through the journal (${(size / MB).toFixed(0)} MB file), budget ${(BUDGET / MB).toFixed(0)} MiB: ${fmt(held.store.memoryStats().evictedEntries)} payloads evicted`,
     captured,
   );
-  readBack(store, 'captured store');
+  console.log(
+    `  most payload held at once: ${(maxResident / MB).toFixed(1)} MiB (of it not yet in the file: ${(maxUnstored / MB).toFixed(1)} MiB); heap after a full GC: ${liveHeapMb()} MB`,
+  );
+  readBack(held.store, 'captured store');
+  // No other reference to it, so the open below is measured without it.
   delete held.store;
 
   const open = await measure(async () => {
@@ -130,6 +152,9 @@ async function large(dir: string): Promise<void> {
   report(
     `open the ${(size / MB).toFixed(0)} MB session, budget ${(BUDGET / MB).toFixed(0)} MiB`,
     open,
+  );
+  console.log(
+    `  payload held after open: ${((held.store?.memoryStats().residentBytes ?? 0) / MB).toFixed(1)} MiB; heap after a full GC: ${liveHeapMb()} MB`,
   );
   const opened = held.store as SessionStore | undefined;
   if (opened !== undefined) readBack(opened, 'opened store');
@@ -281,6 +306,14 @@ function report(what: string, m: Measured, target?: string): void {
   console.log(
     `${what}: ${(m.ms / 1000).toFixed(2)} s, peak heapUsed ${(m.peakHeap / MB).toFixed(0)} MB (${((m.peakHeap - m.baseHeap) / MB).toFixed(0)} MB above the start), peak RSS ${(m.peakRss / MB).toFixed(0)} MB${target === undefined ? '' : ` (${target})`}`,
   );
+}
+
+/** heapUsed after a full GC ("?" without --expose-gc). */
+function liveHeapMb(): string {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (gc === undefined) return '?';
+  gc();
+  return (process.memoryUsage().heapUsed / MB).toFixed(0);
 }
 
 function yieldToLoop(): Promise<void> {

@@ -12,6 +12,7 @@
  * while the store lives (journals are append-only; an exported file is replaced, not rewritten).
  */
 import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import type { Connection } from '../../../shared/model/connection.ts';
 import {
   parseSessionLine,
@@ -104,10 +105,16 @@ export async function readNdjsonSession(
   let header: SessionHeader | undefined;
   let lineNumber = 0;
 
+  /** The first seq of each connection's entries, to name those without a connection line. */
+  const firstSeqs = new Map<string, number>();
+
   const input = createReadStream(path, { highWaterMark: 1 << 18 });
   // Opened before reading: an unreadable file fails below, as before.
   const file = store.payloadFile(path);
   try {
+    // Payloads before the file's last budget's worth of bytes would all be evicted by the end
+    // (a payload is never longer than its line): the store need not hold them meanwhile.
+    const keepFrom = (await stat(path)).size - store.memoryStats().budget;
     for await (const { text, terminated, offset, length } of readLines(input)) {
       lineNumber += 1;
       const line = lineNumber === 1 && text.startsWith('\uFEFF') ? text.slice(1) : text;
@@ -157,7 +164,13 @@ export async function readNdjsonSession(
               `line ${lineNumber}: entry field "seq": ${record.entry.seq} does not follow ${store.lastSeq} (seqs must increase)`,
             );
           }
-          store.appendWithSeq(record.entry, file === 0 ? undefined : { file, offset, length });
+          if (!firstSeqs.has(record.entry.connectionId)) {
+            firstSeqs.set(record.entry.connectionId, record.entry.seq);
+          }
+          store.appendWithSeq(
+            record.entry,
+            file === 0 ? undefined : { file, offset, length, keepPayload: offset >= keepFrom },
+          );
           break;
         case 'unknown':
           // Derived records are recomputed from the entries whenever they are needed.
@@ -193,24 +206,25 @@ export async function readNdjsonSession(
   }
 
   for (const connection of connections.values()) store.addConnection(connection);
-  noteOrphanEntries(store, connections, notes);
+  noteOrphanEntries(firstSeqs, connections, notes);
   return { header, store, notes };
 }
 
-/** Entries whose connection has no line in the file are kept, and said. */
+/**
+ * Entries whose connection has no line in the file are kept, and said. From what the read
+ * collected, not by a pass over the store (that would read every evicted payload back).
+ */
 function noteOrphanEntries(
-  store: SessionStore,
+  firstSeqs: ReadonlyMap<string, number>,
   connections: ReadonlyMap<string, Connection>,
   notes: SessionNote[],
 ): void {
-  const seen = new Set<string>();
-  for (const entry of store.allEntries()) {
-    if (connections.has(entry.connectionId) || seen.has(entry.connectionId)) continue;
-    seen.add(entry.connectionId);
+  for (const [connectionId, seq] of firstSeqs) {
+    if (connections.has(connectionId)) continue;
     notes.push({
       line: 0,
       code: 'unknown-connection',
-      message: `entries of connection "${entry.connectionId}" (first: seq ${entry.seq}) have no connection line`,
+      message: `entries of connection "${connectionId}" (first: seq ${seq}) have no connection line`,
     });
   }
 }

@@ -28,6 +28,13 @@ export interface StoredAt {
   file: number;
   offset: number;
   length: number;
+  /**
+   * False: the caller knows this payload would be evicted before long (opening a file, the
+   * entries before its last budget's worth of bytes), so the store keeps only the stub at once
+   * when every earlier payload is evicted already. Keeping it would only promote it to the old
+   * generation to die there: a 1 GB file would churn 1 GB through the old heap. Default true.
+   */
+  keepPayload?: boolean;
 }
 
 export interface PayloadMemoryStats {
@@ -361,13 +368,22 @@ export class SessionStore {
       intervention: e.intervention,
     };
     const position = this.#entries.length;
-    this.#entries.push(entry);
     this.#lastSeq = seq;
+    index.push(position);
+    if (stored?.keepPayload === false && position === this.#evictCursor) {
+      // Stored evicted from the start; the caller and the feed get the full entry, as they
+      // would have before a later eviction.
+      this.#entries.push(withPayload(entry, ''));
+      this.#locations.set(position, stored.file, stored.offset, stored.length);
+      this.#evictCursor = position + 1;
+      this.#feed.entryAdded(entry);
+      return entry;
+    }
+    this.#entries.push(entry);
     const bytes = payloadBytes(entry.payload);
     this.#resident += bytes;
     if (stored === undefined) this.#unstored += bytes;
     else this.#locations.set(position, stored.file, stored.offset, stored.length);
-    index.push(position);
     this.#feed.entryAdded(entry);
     if (this.#resident > this.#budget) {
       this.#evict();
