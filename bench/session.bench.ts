@@ -153,11 +153,12 @@ async function large(dir: string): Promise<void> {
     `open the ${(size / MB).toFixed(0)} MB session, budget ${(BUDGET / MB).toFixed(0)} MiB`,
     open,
   );
-  console.log(
-    `  payload held after open: ${((held.store?.memoryStats().residentBytes ?? 0) / MB).toFixed(1)} MiB; heap after a full GC: ${liveHeapMb()} MB`,
-  );
   const opened = held.store as SessionStore | undefined;
-  if (opened !== undefined) readBack(opened, 'opened store');
+  if (opened === undefined) throw new Error('bench: no opened store');
+  console.log(
+    `  payload held after open: ${(opened.memoryStats().residentBytes / MB).toFixed(1)} MiB; heap after a full GC: ${liveHeapMb()} MB`,
+  );
+  readBack(opened, 'opened store');
 }
 
 function readBack(store: SessionStore, what: string): void {
