@@ -10,6 +10,7 @@ import {
   type Cleanup,
 } from '../core/diagnostics/test-support.ts';
 import { openAiChatBlocks, sseBlock } from '../core/llm/test-wire.ts';
+import { inn, out, sessionWith, testConnection } from '../core/protocol/dissect/test-support.ts';
 import { writeNdjsonFile } from '../core/session/ndjson-export.ts';
 import { runInspect, type InspectReport } from './inspect.ts';
 import { UsageError } from './usage.ts';
@@ -18,6 +19,7 @@ const cleanups: Cleanup[] = [];
 let dir = '';
 let llmSession = '';
 let brokenSession = '';
+let protocolSession = '';
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'telltale-inspect-'));
@@ -44,6 +46,33 @@ beforeAll(async () => {
     await writeNdjsonFile(brokenSession, store, { redact: false });
   }
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  protocolSession = join(dir, 'protocols.ndjson');
+  {
+    const store = sessionWith(
+      testConnection('sio', { url: 'ws://127.0.0.1:1/socket.io/?EIO=4&transport=websocket' }),
+      [
+        inn('0{"sid":"S1","upgrades":[],"pingInterval":25000,"pingTimeout":20000}', 1),
+        out('40', 2),
+        inn('40{"sid":"N1"}', 4),
+        out('423["chat","hi"]', 10),
+        inn('433["ok"]', 35),
+        out('42["typing"]', 40),
+      ],
+    );
+    sessionWith(
+      testConnection('rpc', { protocol: 'jsonrpc', openedAt: 2000 }),
+      [
+        out(
+          '[{"jsonrpc":"2.0","id":1,"method":"tools/list"},{"jsonrpc":"2.0","id":2,"method":"tools/call"}]',
+          1,
+        ),
+        inn('{"jsonrpc":"2.0","id":1,"result":{"tools":[]}}', 51),
+        inn('{"jsonrpc":"2.0","id":7,"error":"bad"}', 60),
+      ],
+      store,
+    );
+    await writeNdjsonFile(protocolSession, store, { redact: false });
+  }
 });
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
@@ -124,6 +153,91 @@ describe('telltale inspect', () => {
     expect(result.stdout).toContain('    fix: Serve the stream with');
     // Without --diagnose the same findings exit 0.
     expect((await run(brokenSession)).code).toBe(0);
+  });
+
+  it('--json: a protocols section per channel with messages, pairs, unanswered and malformed', async () => {
+    const result = await run(protocolSession, '--json');
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.stdout) as InspectReport;
+    expect(report.summary).toMatchObject({
+      connections: 2,
+      protocolChannels: 2,
+      protocolMessages: 10,
+      pairs: 3,
+      unanswered: 1,
+      malformed: 1,
+    });
+    expect(report.connections.map((c) => [c.id, c.protocol, c.channel])).toEqual([
+      ['sio', 'socketio', 'sio'],
+      ['rpc', 'jsonrpc', 'rpc'],
+    ]);
+    const [sio, rpc] = report.protocols;
+    expect(sio).toMatchObject({ protocol: 'socketio', chosenBy: 'url', connectionIds: ['sio'] });
+    expect(sio?.messages.map((m) => m.summary)).toEqual([
+      'open sid S1',
+      'CONNECT /',
+      'CONNECT / sid N1',
+      'EVENT chat #3 ["hi"]',
+      'ACK #3 ["ok"]',
+      'EVENT typing []',
+    ]);
+    expect(sio?.messages[3]).toMatchObject({
+      seq: 4,
+      index: 0,
+      direction: 'out',
+      kind: 'EVENT',
+      fields: { event: 'chat', ackId: 3, ns: '/' },
+    });
+    expect(sio?.pairs).toEqual([
+      {
+        kind: 'connect',
+        key: '/',
+        request: { seq: 2, index: 0 },
+        answer: { seq: 3, index: 0 },
+        latencyMs: 2,
+      },
+      {
+        kind: 'ack',
+        key: '/#3',
+        request: { seq: 4, index: 0 },
+        answer: { seq: 5, index: 0 },
+        latencyMs: 25,
+      },
+    ]);
+    expect(rpc?.pairs).toEqual([
+      {
+        kind: 'call',
+        key: '1',
+        request: { seq: 7, index: 0 },
+        answer: { seq: 8, index: 0 },
+        latencyMs: 50,
+      },
+    ]);
+    expect(rpc?.unanswered).toEqual([{ kind: 'call', key: '2', seq: 7, index: 1 }]);
+    expect(rpc?.malformed).toEqual([
+      {
+        seq: 9,
+        index: 0,
+        code: 'jsonrpc.bad-error',
+        message: 'error must be an object with a numeric code and a message',
+      },
+    ]);
+    expect(report.protocolFallbacks).toEqual([]);
+    expect(result.stderr).toContain(
+      '; protocols: 2 channels, 10 messages, 3 paired, 1 unanswered, 1 malformed',
+    );
+  });
+
+  it('text: the protocol messages, pairs with latency, unanswered and malformed', async () => {
+    const result = await run(protocolSession);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('socketio channel sio (chosen by url) on #1');
+    expect(result.stdout).toContain('6 messages · 2 paired · 0 unanswered · 0 malformed');
+    expect(result.stdout).toContain('     4 out EVENT chat #3 ["hi"]');
+    expect(result.stdout).toContain('    ack /#3: seq 4 → seq 5 in 25 ms');
+    expect(result.stdout).toContain('     7.1 out → tools/call #2');
+    expect(result.stdout).toContain('  UNANSWERED call 2 at seq 7.1');
+    expect(result.stdout).toContain('  MALFORMED at seq 9: jsonrpc.bad-error');
   });
 
   it('usage errors and unreadable files', async () => {
