@@ -10,6 +10,8 @@ import { readJson, writeJson } from './persisted.ts';
 
 export type DirectionFilter = 'all' | 'in' | 'out';
 export type FilterMode = 'hide' | 'highlight';
+/** What the detail pane shows about a connection when no row is selected. */
+export type ConnectionTab = 'handshake' | 'llm' | 'findings' | 'replay';
 export type Dialog = null | 'connect' | 'help' | 'proxy' | 'breakpoints';
 
 export interface FilterState {
@@ -36,6 +38,7 @@ export interface UiState {
   timeDisplay: Settings['timeDisplay'];
   panes: PaneSizes;
   dialog: Dialog;
+  connectionTab: ConnectionTab;
   selectRow(seq: number | null, connectionId?: string): void;
   selectConnection(id: string | null): void;
   setFilter(patch: Partial<FilterState>): void;
@@ -44,6 +47,9 @@ export interface UiState {
   applySettings(settings: Partial<Settings>): void;
   setPane(name: keyof PaneSizes, size: number): void;
   openDialog(dialog: Dialog): void;
+  /** Selects the connection, clears the row selection and shows that tab in the detail pane. */
+  showConnection(id: string, tab: ConnectionTab): void;
+  setConnectionTab(tab: ConnectionTab): void;
 }
 
 export const defaultFilter: FilterState = {
@@ -90,6 +96,7 @@ export const useUi = create<UiState>()((set, get) => ({
   timeDisplay: 'absolute',
   panes: readJson(panesKey, defaultPanes, isPanes),
   dialog: null,
+  connectionTab: 'handshake',
   selectRow(seq, connectionId) {
     set(
       connectionId === undefined
@@ -130,6 +137,12 @@ export const useUi = create<UiState>()((set, get) => ({
   },
   openDialog(dialog) {
     set({ dialog });
+  },
+  showConnection(id, tab) {
+    set({ selectedConnectionId: id, selectedSeq: null, connectionTab: tab });
+  },
+  setConnectionTab(tab) {
+    set({ connectionTab: tab });
   },
 }));
 

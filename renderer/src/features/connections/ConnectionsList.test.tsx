@@ -3,7 +3,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Connection } from '../../../../shared/model/connection.ts';
 import { TimelineDataContext } from '../../app/data-context.ts';
 import { useConnections } from '../../stores/connections.ts';
+import { useInsight } from '../../stores/insight.ts';
 import { useUi } from '../../stores/ui.ts';
+import { makeFinding, makeSummary } from '../../timeline/test-insight.ts';
 import { fakeApi } from '../../timeline/fake-api.ts';
 import { makeRows } from '../../timeline/test-rows.ts';
 import { TimelineData } from '../../timeline/timeline-data.ts';
@@ -66,6 +68,34 @@ describe('ConnectionsList', () => {
     });
     expect(screen.getAllByRole('option')).toHaveLength(3);
     expect(useConnections.getState().order).toEqual(['c1', 'c2', 'c3']);
+    data.stop();
+  });
+
+  it('marks connections with an LLM answer and with findings (count, worst severity), each opening its view', async () => {
+    const fake = fakeApi([], [base]);
+    const data = new TimelineData(fake.api, (callback) => setTimeout(callback, 0));
+    await data.start();
+    render(
+      <TimelineDataContext.Provider value={data}>
+        <ConnectionsList />
+      </TimelineDataContext.Provider>,
+    );
+    act(() => {
+      useInsight.getState().upsertLlm([makeSummary()]);
+      useInsight
+        .getState()
+        .setFindings([
+          makeFinding(),
+          makeFinding({ severity: 'error', rule: 'ws.abnormal-close' }),
+        ]);
+    });
+    const marker = screen.getByRole('button', { name: '2 findings, worst error' });
+    expect(marker.className).toContain('severity-error');
+    fireEvent.click(marker);
+    expect(useUi.getState().connectionTab).toBe('findings');
+    expect(useUi.getState().selectedConnectionId).toBe('c1');
+    fireEvent.click(screen.getByRole('button', { name: 'LLM' }));
+    expect(useUi.getState().connectionTab).toBe('llm');
     data.stop();
   });
 });

@@ -4,6 +4,7 @@ import { describeCloseCode } from '../../../../shared/model/ws-tables.ts';
 import { useTimelineData } from '../../app/data-context.ts';
 import { errorMessage, formatBytes, formatRate } from '../../components/format.ts';
 import { useConnections } from '../../stores/connections.ts';
+import { findingMarkers, useInsight } from '../../stores/insight.ts';
 import { useUi } from '../../stores/ui.ts';
 
 const live = new Set(['connecting', 'open', 'closing']);
@@ -25,6 +26,9 @@ export function ConnectionsList() {
   const [shown, setShown] = useState(initiallyShown);
   const first = Math.max(0, order.length - shown);
   const positionOf = new Map(order.map((id, position) => [id, position]));
+  const findings = useInsight((s) => s.findings);
+  const llm = useInsight((s) => s.llmByConnection);
+  const markers = findingMarkers(findings);
 
   return (
     <section className="connections" aria-label="Connections">
@@ -85,9 +89,40 @@ export function ConnectionsList() {
                 <span className="url" title={connection.url}>
                   {connection.url}
                 </span>
+                {llm[id] && (
+                  <button
+                    type="button"
+                    className={`marker llm-marker ending-${llm[id].ending}`}
+                    title={`LLM stream (${llm[id].ending}): show the assembled answer`}
+                    onClick={(event) => {
+                      event.stopPropagation();
+                      useUi.getState().showConnection(id, 'llm');
+                    }}
+                  >
+                    LLM
+                  </button>
+                )}
+                {markers.get(id) && (
+                  <button
+                    type="button"
+                    className={`marker finding-marker severity-${markers.get(id)?.worst ?? 'info'}`}
+                    aria-label={`${String(markers.get(id)?.count)} findings, worst ${markers.get(id)?.worst ?? ''}`}
+                    title="Stream diagnostics: show the findings"
+                    onClick={(event) => {
+                      event.stopPropagation();
+                      useUi.getState().showConnection(id, 'findings');
+                    }}
+                  >
+                    {markers.get(id)?.worst === 'info' ? 'ⓘ' : '⚠'} {markers.get(id)?.count}
+                  </button>
+                )}
               </div>
               <div className="connection-line small">
-                <span>{connection.source}</span>
+                <span>
+                  {connection.source}
+                  {connection.replayOf !== undefined &&
+                    ` of #${String((positionOf.get(connection.replayOf) ?? -1) + 1)}`}
+                </span>
                 <span>{connection.state}</span>
                 <span title="messages, bytes on the wire">
                   {counts?.messages ?? 0} msg · {formatBytes(counts?.bytes ?? 0)}

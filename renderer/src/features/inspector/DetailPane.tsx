@@ -3,7 +3,7 @@ import type { WireEntry } from '../../../../shared/model/wire.ts';
 import { useTimelineData } from '../../app/data-context.ts';
 import { errorMessage } from '../../components/format.ts';
 import { useUi } from '../../stores/ui.ts';
-import { ConnectionInfo } from './ConnectionInfo.tsx';
+import { ConnectionPane } from '../connection/ConnectionPane.tsx';
 import { copyText } from './clipboard.ts';
 import { EntryFacts } from './EntryFacts.tsx';
 import { HexView } from './HexView.tsx';
@@ -55,7 +55,7 @@ export function DetailPane() {
 
   if (loaded.state === 'none') {
     return connectionId ? (
-      <ConnectionInfo connectionId={connectionId} />
+      <ConnectionPane connectionId={connectionId} />
     ) : (
       <p className="empty">Select a row to see its payload and details.</p>
     );
@@ -97,7 +97,17 @@ function EntryDetail(props: { entry: WireEntry }) {
     <div className="entry-detail">
       <header className="pane-head">
         <h2>
-          #{entry.seq} {entry.kind}{' '}
+          <button
+            type="button"
+            className="link"
+            title="Back to the connection: handshake, LLM, findings, replay"
+            onClick={() => {
+              useUi.getState().selectRow(null, entry.connectionId);
+            }}
+          >
+            Connection
+          </button>{' '}
+          › #{entry.seq} {entry.kind}{' '}
           {entry.intervention && (
             <span
               className={`badge intervention intervention-${entry.intervention}`}
