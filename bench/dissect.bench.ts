@@ -1,0 +1,157 @@
+/**
+ * Protocol dissection throughput, messages per second, per dissector on typical traffic:
+ *  - `dissector`: the dissector's own feed() over entries already in memory;
+ *  - `views`: the whole ProtocolViews path (selection, annotations, pairing) over a store;
+ *  - `ws decode`: Telltale's WebSocket frame decoder on the same messages as wire frames, the
+ *    raw decoding every message pays anyway, for scale.
+ * Target: ≥ 100k messages/s each (issue 9).
+ *
+ * Run alone: `node bench/dissect.bench.ts`.
+ */
+import type { Connection } from '../shared/model/connection.ts';
+import type { Direction, Entry } from '../shared/model/entry.ts';
+import { ProtocolViews } from '../main/core/protocol/dissect/protocol-views.ts';
+import { DISSECTORS } from '../main/core/protocol/dissect/registry.ts';
+import { WsFrameDecoder } from '../main/core/protocol/ws/frame-decoder.ts';
+import { concat, frame } from '../main/core/protocol/ws/test-frames.ts';
+import { SessionStore } from '../main/core/session/store.ts';
+
+const MESSAGES = 100_000;
+const TARGET_MS = 1000;
+
+type Wire = [Direction, string];
+
+function rpc(i: number): Wire[] {
+  return [
+    [
+      'out',
+      `{"jsonrpc":"2.0","id":${i},"method":"tools/call","params":{"name":"search","arguments":{"q":"weather in Paris ${i}"}}}`,
+    ],
+    [
+      'in',
+      `{"jsonrpc":"2.0","id":${i},"result":{"content":[{"type":"text","text":"Sunny, 21°C (${i})"}],"isError":false}}`,
+    ],
+  ];
+}
+
+function sio(i: number): Wire[] {
+  return [
+    [
+      'out',
+      `42${i}["chat message",{"room":"general","text":"hello number ${i}","ts":${1700000000000 + i}}]`,
+    ],
+    ['in', `43${i}[{"ok":true,"id":"m${i}"}]`],
+  ];
+}
+
+function gql(i: number): Wire[] {
+  return [
+    [
+      'out',
+      `{"id":"${i}","type":"subscribe","payload":{"query":"subscription OnMessage($room: ID!) { message(room: $room) { id text author { name } } }","variables":{"room":"r${i}"}}}`,
+    ],
+    [
+      'in',
+      `{"id":"${i}","type":"next","payload":{"data":{"message":{"id":"${i}","text":"hi there","author":{"name":"Ann"}}}}}`,
+    ],
+  ];
+}
+
+const workloads: { name: string; protocol?: string; url: string; wire: (i: number) => Wire[] }[] = [
+  { name: 'jsonrpc', protocol: 'jsonrpc', url: 'ws://127.0.0.1/', wire: rpc },
+  { name: 'socketio', url: 'ws://127.0.0.1/socket.io/?EIO=4&transport=websocket', wire: sio },
+  {
+    name: 'graphql-transport-ws',
+    protocol: 'graphql-transport-ws',
+    url: 'ws://127.0.0.1/',
+    wire: gql,
+  },
+];
+
+function connection(url: string, protocol: string | undefined): Connection {
+  return {
+    id: 'c',
+    kind: 'ws',
+    source: 'proxy',
+    url,
+    method: 'GET',
+    requestHeaders: [],
+    state: 'open',
+    openedAt: 0,
+    bytesOut: 0,
+    bytesIn: 0,
+    ...(protocol === undefined ? {} : { protocol }),
+  };
+}
+
+function entries(wire: (i: number) => Wire[]): Entry[] {
+  const out: Entry[] = [];
+  for (let i = 0; out.length < MESSAGES; i++) {
+    for (const [direction, payload] of wire(i)) {
+      out.push({
+        seq: out.length + 1,
+        connectionId: 'c',
+        time: out.length,
+        direction,
+        kind: 'text',
+        payload,
+        payloadSize: payload.length,
+        wireSize: payload.length + 4,
+      });
+    }
+  }
+  return out;
+}
+
+function rate(run: () => number): number {
+  run(); // warm-up
+  let messages = 0;
+  const start = performance.now();
+  let elapsed = 0;
+  while (elapsed < TARGET_MS) {
+    messages += run();
+    elapsed = performance.now() - start;
+  }
+  return (messages / elapsed) * 1000;
+}
+
+const rows: string[][] = [['workload', 'dissector', 'views', 'ws decode']];
+for (const w of workloads) {
+  const list = entries(w.wire);
+  const conn = connection(w.url, w.protocol);
+  const dissector = DISSECTORS.find((d) => d.name === w.name);
+  if (dissector === undefined) throw new Error(`no dissector ${w.name}`);
+  const alone = rate(() => {
+    const instance = dissector.create(conn);
+    let n = 0;
+    for (const e of list) n += instance.feed(e).length;
+    if (n < list.length) throw new Error(`${w.name}: ${n} messages of ${list.length}`);
+    return list.length;
+  });
+  const store = new SessionStore();
+  store.addConnection(conn);
+  for (const e of list) store.appendWithSeq(e);
+  const views = rate(() => {
+    const v = new ProtocolViews(store, { live: false });
+    if (v.pairs().length !== list.length / 2) throw new Error(`${w.name}: pairs missing`);
+    return list.length;
+  });
+  const streams = { out: [] as Uint8Array[], in: [] as Uint8Array[] };
+  for (const e of list) {
+    streams[e.direction].push(
+      frame({ opcode: 1, payload: e.payload, mask: e.direction === 'out' }),
+    );
+  }
+  const bytes = { out: concat(streams.out), in: concat(streams.in) };
+  const decode = rate(() => {
+    let n = 0;
+    for (const direction of ['out', 'in'] as const) {
+      const decoder = new WsFrameDecoder(() => n++, { direction });
+      decoder.feed(bytes[direction]);
+    }
+    return n;
+  });
+  rows.push([w.name, ...[alone, views, decode].map((r) => `${Math.round(r / 1000)}k msg/s`)]);
+}
+const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
+for (const r of rows) console.log(r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  '));
