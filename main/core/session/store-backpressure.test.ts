@@ -7,7 +7,7 @@ import type { Connection } from '../../../shared/model/connection.ts';
 import type { NewEntry } from '../../../shared/model/entry.ts';
 import { readNdjsonSession } from './ndjson-reader.ts';
 import { NdjsonSessionWriter } from './ndjson-writer.ts';
-import { BACKLOG_DRAIN_BYTES, SessionStore } from './store.ts';
+import { BACKLOG_DRAIN_BYTES, MAX_UNWRITTEN_BYTES, SessionStore } from './store.ts';
 
 /** The disk is slow: every asynchronous write starts 30 ms late (and so reports back late). */
 const { WRITE_DELAY_MS } = vi.hoisted(() => ({ WRITE_DELAY_MS: 30 }));
@@ -154,6 +154,24 @@ describe('backpressure: unwritten payloads past the budget', () => {
     for (let seq = 1; seq <= i; seq += 97)
       expect(store.get(seq)?.payload).toBe(payloadFor(seq - 1));
     await expectJournalHolds(writer.path, i);
+  });
+
+  it('within budget, keeps the journal at most MAX_UNWRITTEN_BYTES behind (what a kill -9 loses)', async () => {
+    const { store, writer } = slowJournal(1 << 30);
+    const count = Math.ceil((1.5 * MAX_UNWRITTEN_BYTES) / PAYLOAD);
+    let maxUnstored = 0;
+    for (let i = 0; i < count; i++) {
+      store.append(entry(i));
+      maxUnstored = Math.max(maxUnstored, store.memoryStats().unstoredBytes);
+    }
+    expect(maxUnstored).toBeLessThanOrEqual(MAX_UNWRITTEN_BYTES + PAYLOAD);
+    const { unstoredBytes, residentBytes, evictedEntries } = store.memoryStats();
+    expect(unstoredBytes).toBeLessThan(MAX_UNWRITTEN_BYTES / 2);
+    // Within budget nothing is evicted: the drain only wrote.
+    expect(residentBytes).toBe(count * PAYLOAD);
+    expect(evictedEntries).toBe(0);
+    await writer.close();
+    await expectJournalHolds(writer.path, count);
   });
 
   it('does not drain without a journal: entries in no file keep their payload', () => {

@@ -61,6 +61,12 @@ export const DEFAULT_PAYLOAD_BUDGET = 256 * 1024 * 1024;
  */
 export const BACKLOG_DRAIN_BYTES = 1024 * 1024;
 
+/**
+ * Within budget too, a journal may not lag behind the capture by more than this: it is what a
+ * kill -9 would lose, and the writer is meant to be at most about 100 ms behind.
+ */
+export const MAX_UNWRITTEN_BYTES = 16 * 1024 * 1024;
+
 /** Sequential scans read this much of the file at once, not one line per system call. */
 const READ_AHEAD_BYTES = 256 * 1024;
 
@@ -230,9 +236,9 @@ export class SessionStore {
   }
 
   /**
-   * Registers a journal writer's synchronous drain: when the store is over its payload budget
-   * and more than `BACKLOG_DRAIN_BYTES` of payload is waiting for a file, the store delivers its
-   * pending change batch and calls `drain`, which must hand every queued line to the OS and
+   * Registers a journal writer's synchronous drain: when more than `BACKLOG_DRAIN_BYTES` of
+   * payload is waiting for a file and the store is over its payload budget (or more than
+   * `MAX_UNWRITTEN_BYTES` waits), the store delivers its pending change batch and calls `drain`, which must hand every queued line to the OS and
    * `noteStored` them before returning. This is the store's backpressure: an append that would
    * grow memory past the budget waits for the disk instead, whatever the capture path does.
    * Returns the unregister function.
@@ -385,11 +391,12 @@ export class SessionStore {
     if (stored === undefined) this.#unstored += bytes;
     else this.#locations.set(position, stored.file, stored.offset, stored.length);
     this.#feed.entryAdded(entry);
-    if (this.#resident > this.#budget) {
-      this.#evict();
-      if (this.#resident > this.#budget && this.#unstored > BACKLOG_DRAIN_BYTES) {
-        this.#drainBacklog();
-      }
+    if (this.#resident > this.#budget) this.#evict();
+    if (
+      this.#unstored > BACKLOG_DRAIN_BYTES &&
+      (this.#resident > this.#budget || this.#unstored > MAX_UNWRITTEN_BYTES)
+    ) {
+      this.#drainBacklog();
     }
     return entry;
   }
