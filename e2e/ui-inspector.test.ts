@@ -46,6 +46,24 @@ beforeAll(async () => {
 
   // One loopback server: WebSocket greetings and an echo, and an event stream at /events.
   const server = httpServer((req, res) => {
+    if (req.url === '/v1/chat/completions') {
+      // An OpenAI-shaped token stream, without Cache-Control (a finding), paced a little.
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      const chunk = (delta: object, finish: string | null = null) =>
+        `data: ${JSON.stringify({ id: 'chatcmpl-1', object: 'chat.completion.chunk', model: 'gpt-test', choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
+      const parts = [
+        chunk({ role: 'assistant', content: '' }),
+        chunk({ content: 'Hello' }),
+        chunk({ content: ' from' }),
+        chunk({ content: ' Telltale' }),
+        chunk({}, 'stop'),
+        'data: [DONE]\n\n',
+      ];
+      parts.forEach((part, i) => {
+        setTimeout(() => res.write(part), 20 * i);
+      });
+      return;
+    }
     if (req.url !== '/events') return res.writeHead(404).end();
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
     res.write(': hello\n\n');
@@ -245,6 +263,60 @@ describe('inspector UI', () => {
     await poll(() => rows(page, '"tick"').count()).toBe(0);
     await page.getByRole('button', { name: 'events' }).click();
     await page.screenshot({ path: join(screenshots, 'ui-sse-light.png') });
+    await page.close();
+    expect(problems).toEqual([]);
+  }, 60_000);
+
+  it('shows an LLM token stream as its assembled answer, and a diagnostics finding on it', async () => {
+    const page = await openPage();
+    await connect(page, `http://127.0.0.1:${peer.port}/v1/chat/completions`);
+    const item = page.locator('[data-connection]', { hasText: '/v1/chat/completions' });
+    await item.getByRole('button', { name: 'LLM' }).click();
+    const detail = page.getByRole('complementary', { name: 'Detail' });
+    await poll(() => detail.getByLabel('Assembled text').textContent()).toBe('Hello from Telltale');
+    await poll(() => detail.getByTestId('llm-ending').textContent()).toBe('complete');
+    expect(await detail.textContent()).toContain('gpt-test');
+    await page.screenshot({ path: join(screenshots, 'ui-llm-light.png') });
+
+    await item.getByRole('button', { name: /findings, worst/ }).click();
+    const finding = detail.locator('[data-rule="sse.no-cache-control"]');
+    await poll(() => finding.count()).toBe(1);
+    expect(await finding.textContent()).toContain('warning');
+    await page.getByRole('combobox', { name: 'Theme' }).selectOption('dark');
+    await poll(() => page.locator('html').getAttribute('data-theme')).toBe('dark');
+    await page.screenshot({ path: join(screenshots, 'ui-findings-dark.png') });
+    await item.getByRole('button', { name: 'LLM' }).click();
+    await page.screenshot({ path: join(screenshots, 'ui-llm-dark.png') });
+    await page.getByRole('combobox', { name: 'Theme' }).selectOption('light');
+
+    // A mock server of the recording: started with its URL shown, then stopped.
+    await detail.getByRole('tab', { name: 'Replay & mock' }).click();
+    await detail.getByRole('button', { name: 'Start mock' }).click();
+    const mocks = detail.getByRole('list', { name: 'Running mocks' });
+    await poll(() => mocks.textContent()).toMatch(
+      /http:\/\/127\.0\.0\.1:\d+\/v1\/chat\/completions/,
+    );
+    await page.screenshot({ path: join(screenshots, 'ui-replay-light.png') });
+    await mocks.getByRole('button', { name: 'Stop' }).click();
+    await poll(() => mocks.count()).toBe(0);
+
+    // Breakpoints: a rule's filter is checked as it is typed, and applied in the core.
+    await page.getByTestId('timeline').focus();
+    await page.keyboard.press('b');
+    const breakpoints = page.getByRole('dialog', { name: 'Breakpoints' });
+    await breakpoints.getByRole('button', { name: 'Add rule' }).click();
+    const filter = breakpoints.getByRole('textbox', { name: 'Rule filter' });
+    await filter.fill('json:qty>');
+    await poll(() => filter.getAttribute('aria-invalid')).toBe('true');
+    await filter.fill('dir:out json:qty>0');
+    await breakpoints.getByRole('button', { name: 'Apply rules' }).click();
+    await poll(() => breakpoints.getByText('Applied 1 rule.').count()).toBe(1);
+    await page.screenshot({ path: join(screenshots, 'ui-breakpoints-light.png') });
+    await breakpoints.getByRole('button', { name: 'Remove rule' }).click();
+    await breakpoints.getByRole('button', { name: 'Apply rules' }).click();
+    await poll(() => breakpoints.getByText('Applied 0 rules.').count()).toBe(1);
+    await page.keyboard.press('Escape');
+    await poll(() => breakpoints.count()).toBe(0);
     await page.close();
     expect(problems).toEqual([]);
   }, 60_000);

@@ -113,7 +113,7 @@ export function ConnectionsList() {
                       useUi.getState().showConnection(id, 'findings');
                     }}
                   >
-                    {markers.get(id)?.worst === 'info' ? 'ⓘ' : '⚠'} {markers.get(id)?.count}
+                    {markers.get(id)?.worst === 'info' ? 'i' : '⚠'} {markers.get(id)?.count}
                   </button>
                 )}
               </div>
