@@ -66,7 +66,12 @@ export class NdjsonSessionWriter {
   #inFlight: WrittenChunk | undefined;
   /** Lines of the initial store snapshot, produced lazily so a big export never sits in memory. */
   #snapshot: Iterator<QueuedLine> | undefined;
-  #pending: string[] = [];
+  /**
+   * Lines, or a followed store's entries serialized only when their chunk is taken: a line
+   * string queued for up to 100 ms outlives a young-generation GC and dies in the old one, a
+   * copy of every payload churned through the old heap; the entry is held by the store anyway.
+   */
+  #pending: (string | Entry)[] = [];
   /** The seq of each pending line that is a store's entry, else 0 (parallel to #pending). */
   #pendingSeqs: number[] = [];
   /** Bytes in the file so far: where the next chunk starts. */
@@ -112,7 +117,7 @@ export class NdjsonSessionWriter {
       this.#payloadFile = store.payloadFile(path);
       this.#unsubscribe = store.subscribe((batch) => {
         for (const connection of batch.connections) this.writeConnection(connection);
-        for (const entry of batch.entries) this.#queue(serializeEntry(entry), entry.seq);
+        for (const entry of batch.entries) this.#queue(entry, entry.seq);
       });
       this.#snapshot = snapshotLines(store, store.connections(), store.lastSeq);
       if (this.#payloadFile > 0) {
@@ -185,14 +190,14 @@ export class NdjsonSessionWriter {
     await fsyncDirectory(dirname(this.path));
   }
 
-  #queue(line: string, seq = 0): void {
+  #queue(line: string | Entry, seq = 0): void {
     if (this.#closed) {
       throw new Error(`NdjsonSessionWriter: write after close (${this.path})`);
     }
     if (this.#error !== undefined) return;
     this.#pending.push(line);
     this.#pendingSeqs.push(seq);
-    this.#pendingChars += line.length + 1;
+    this.#pendingChars += queuedChars(line);
     if (this.#pendingChars >= CHUNK_CHARS) this.#kick();
     else this.#schedule();
   }
@@ -338,12 +343,13 @@ export class NdjsonSessionWriter {
       const seqs = this.#pendingSeqs;
       let i = this.#pendingStart;
       while (i < pending.length && chars < CHUNK_CHARS) {
-        const line = pending[i] ?? '';
+        const item = pending[i] ?? '';
         // Taken lines must not stay alive in the array until it is compacted or emptied.
         pending[i] = '';
+        this.#pendingChars -= queuedChars(item);
+        const line = typeof item === 'string' ? item : serializeEntry(item);
         parts.push({ line, seq: seqs[i] ?? 0 });
         chars += line.length + 1;
-        this.#pendingChars -= line.length + 1;
         i++;
       }
       if (i === pending.length) {
@@ -393,6 +399,18 @@ interface WrittenChunk {
   base: number;
   /** Written and reported to the store (by whichever drain finished it first). */
   stored: boolean;
+}
+
+/**
+ * What a queued item counts toward the 1 MiB chunk: a line's length, or for an entry not yet
+ * serialized an estimate (payload, base64 for bytes, plus the fields); the same both ways.
+ */
+function queuedChars(item: string | Entry): number {
+  if (typeof item === 'string') return item.length + 1;
+  const { payload } = item;
+  return (
+    (typeof payload === 'string' ? payload.length : Math.ceil(payload.byteLength / 3) * 4) + 256
+  );
 }
 
 interface QueuedLine {
