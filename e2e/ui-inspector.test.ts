@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WebSocketServer } from 'ws';
+import { WebSocket, WebSocketServer } from 'ws';
 import { httpServer, listenLoopback } from '../main/core/testing/loopback.ts';
 
 // The built inspector UI in Debian's Chromium, against `telltale serve` and real loopback peers.
@@ -317,6 +317,58 @@ describe('inspector UI', () => {
     await poll(() => breakpoints.getByText('Applied 0 rules.').count()).toBe(1);
     await page.keyboard.press('Escape');
     await poll(() => breakpoints.count()).toBe(0);
+
+    // Replay the WebSocket recording as fast as possible against the same loopback server.
+    await page.locator('[data-connection]', { hasText: 'ws://' }).first().click();
+    await detail.getByRole('tab', { name: 'Replay & mock' }).click();
+    await detail.getByRole('combobox', { name: 'Timing' }).selectOption('fast');
+    await detail.getByRole('button', { name: 'Replay' }).click();
+    await poll(() => detail.getByTestId('replay-result').textContent()).toMatch(/^Sent 1 message/);
+    await poll(() => page.locator('[data-connection]', { hasText: 'replay of #1' }).count()).toBe(
+      1,
+    );
+    await page.close();
+    expect(problems).toEqual([]);
+  }, 60_000);
+
+  it('injects a message toward the client of a proxied WebSocket and marks it injected', async () => {
+    const page = await openPage();
+    // The proxy in reverse mode in front of the loopback server, from its dialog.
+    await page.keyboard.press('x');
+    const dialog = page.getByRole('dialog', { name: 'Proxy' });
+    await dialog.getByLabel('Port').fill('0');
+    await dialog.getByLabel('Reverse target (optional)').fill(`ws://127.0.0.1:${peer.port}`);
+    await dialog.getByRole('button', { name: /Start|Restart/ }).click();
+    const status = dialog.getByTestId('proxy-status');
+    await poll(() => status.textContent()).toContain('forwarding to');
+    const proxyPort = /127\.0\.0\.1:(\d+)/.exec((await status.textContent()) ?? '')?.[1] ?? '';
+    await page.keyboard.press('Escape');
+
+    const client = new WebSocket(`ws://127.0.0.1:${proxyPort}/proxied`);
+    const received: string[] = [];
+    client.on('message', (data, isBinary) => {
+      if (!isBinary) received.push(String(data));
+    });
+    try {
+      await new Promise((resolve, reject) => {
+        client.once('open', resolve);
+        client.once('error', reject);
+      });
+      const item = page.locator('[data-connection]', { hasText: '/proxied' });
+      await poll(() => item.textContent()).toContain('proxy');
+      await item.click();
+      await page.getByRole('button', { name: '↓ to client' }).click();
+      const message = page.getByRole('textbox', { name: 'Message' });
+      await message.fill('{"injected":true}');
+      await message.press('Control+Enter');
+      await poll(() => received.includes('{"injected":true}')).toBe(true);
+      await rows(page, '{"injected":true}').first().dispatchEvent('mousedown');
+      const detail = page.getByRole('complementary', { name: 'Detail' });
+      await poll(() => detail.locator('.intervention').textContent()).toBe('injected');
+      await page.screenshot({ path: join(screenshots, 'ui-inject-light.png') });
+    } finally {
+      client.close();
+    }
     await page.close();
     expect(problems).toEqual([]);
   }, 60_000);
