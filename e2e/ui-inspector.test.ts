@@ -347,7 +347,7 @@ describe('inspector UI', () => {
     const client = new WebSocket(`ws://127.0.0.1:${proxyPort}/proxied`);
     const received: string[] = [];
     client.on('message', (data, isBinary) => {
-      if (!isBinary) received.push(String(data));
+      if (!isBinary) received.push(Buffer.isBuffer(data) ? data.toString() : '');
     });
     try {
       await new Promise((resolve, reject) => {
