@@ -11,6 +11,8 @@ import type { BreakpointState, MockInfo } from '../../../shared/model/replay.ts'
 export interface InsightState {
   /** Keyed by each connection of the answer, so a resumed stream finds its summary too. */
   llmByConnection: Record<string, LlmSummary>;
+  /** LLM stalls by the seq of the late delta → the gap in ms (marked on the timeline). */
+  stalls: ReadonlyMap<number, number>;
   findings: Finding[];
   breakpoints: BreakpointState;
   mocks: MockInfo[];
@@ -25,6 +27,7 @@ export const emptyBreakpoints: BreakpointState = { rules: [], handshakeRules: []
 
 export const useInsight = create<InsightState>()((set, get) => ({
   llmByConnection: {},
+  stalls: new Map(),
   findings: [],
   breakpoints: emptyBreakpoints,
   mocks: [],
@@ -35,10 +38,16 @@ export const useInsight = create<InsightState>()((set, get) => ({
       for (const id of summary.connectionIds) next[id] = summary;
       next[summary.connectionId] = summary;
     }
-    set({ llmByConnection: next });
+    const stalls = stallsOf(next);
+    // Summaries change with every token; the timeline re-renders only when the stalls do.
+    set(
+      sameStalls(stalls, get().stalls)
+        ? { llmByConnection: next }
+        : { llmByConnection: next, stalls },
+    );
   },
   resetLlm(summaries) {
-    set({ llmByConnection: {} });
+    set({ llmByConnection: {}, stalls: new Map() });
     get().upsertLlm(summaries);
   },
   setFindings(findings) {
@@ -51,6 +60,19 @@ export const useInsight = create<InsightState>()((set, get) => ({
     set({ mocks });
   },
 }));
+
+function stallsOf(byConnection: Record<string, LlmSummary>): Map<number, number> {
+  const stalls = new Map<number, number>();
+  for (const summary of Object.values(byConnection))
+    for (const stall of summary.timing.stalls) stalls.set(stall.seq, stall.gapMs);
+  return stalls;
+}
+
+function sameStalls(a: ReadonlyMap<number, number>, b: ReadonlyMap<number, number>): boolean {
+  if (a.size !== b.size) return false;
+  for (const [seq, gap] of a) if (b.get(seq) !== gap) return false;
+  return true;
+}
 
 const severityRank: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
 

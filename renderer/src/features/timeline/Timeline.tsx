@@ -9,6 +9,7 @@ import {
 import { useTimelineData } from '../../app/data-context.ts';
 import { formatClock, formatRelative } from '../../components/format.ts';
 import { useConnections } from '../../stores/connections.ts';
+import { useInsight } from '../../stores/insight.ts';
 import { useUi } from '../../stores/ui.ts';
 import { registerTimelineCommands } from './commands.ts';
 import { useFixedWindow } from './useFixedWindow.ts';
@@ -22,6 +23,7 @@ export function Timeline() {
   const view = timelineView(data);
   const follow = useUi((s) => s.follow);
   const selectedSeq = useUi((s) => s.selectedSeq);
+  const stalls = useInsight((s) => s.stalls);
   const timeDisplay = useUi((s) => s.timeDisplay);
   const connections = useConnections((s) => s.byId);
   const order = useConnections((s) => s.order);
@@ -137,6 +139,7 @@ export function Timeline() {
                 highlighted={highlighted}
                 dimmed={view.highlighting && !highlighted}
                 top={position * ROW_HEIGHT}
+                stallMs={stalls.get(row.seq)}
                 onSelect={select}
               />
             );

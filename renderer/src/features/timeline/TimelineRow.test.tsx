@@ -63,4 +63,9 @@ describe('TimelineRow', () => {
     fireEvent.mouseDown(element);
     expect(onSelect).toHaveBeenCalledWith(42, 'conn-1');
   });
+
+  it('marks the row where an LLM stall ended, with the gap', () => {
+    const { element } = renderRow({ stallMs: 1500 });
+    expect(element.querySelector('.stall-mark')?.textContent).toContain('⏸ 1.5 s');
+  });
 });

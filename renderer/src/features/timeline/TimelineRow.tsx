@@ -14,6 +14,8 @@ export interface TimelineRowProps {
   /** Rows outside a highlight are dimmed while highlighting. */
   dimmed: boolean;
   top: number;
+  /** An LLM stall ended at this row: the gap before it, in ms. */
+  stallMs?: number | undefined;
   onSelect(seq: number, connectionId: string): void;
 }
 
@@ -72,6 +74,14 @@ export const TimelineRow = memo(function TimelineRow(props: TimelineRowProps) {
         }
         role="cell"
       >
+        {props.stallMs !== undefined && (
+          <span
+            className="stall-mark"
+            title={`LLM stall: no content for ${(props.stallMs / 1000).toFixed(2)} s before this delta`}
+          >
+            ⏸ {(props.stallMs / 1000).toFixed(1)} s{' '}
+          </span>
+        )}
         {(row.flags & rowFlags.hasNotes) !== 0 && (
           <span className="note-mark" title="the decoder left notes on this entry">
             ⚠{' '}
@@ -93,6 +103,7 @@ function sameRow(a: TimelineRowProps, b: TimelineRowProps): boolean {
     a.highlighted === b.highlighted &&
     a.dimmed === b.dimmed &&
     a.top === b.top &&
+    a.stallMs === b.stallMs &&
     a.onSelect === b.onSelect
   );
 }
