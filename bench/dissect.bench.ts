@@ -57,6 +57,16 @@ function gql(i: number): Wire[] {
   ];
 }
 
+function stomp(i: number): Wire[] {
+  return [
+    [
+      'out',
+      `SEND\ndestination:/queue/orders\ncontent-type:application/json\nreceipt:r${i}\n\n{"order":${i},"item":"book"}\0`,
+    ],
+    ['in', `RECEIPT\nreceipt-id:r${i}\n\n\0`],
+  ];
+}
+
 const workloads: { name: string; protocol?: string; url: string; wire: (i: number) => Wire[] }[] = [
   { name: 'jsonrpc', protocol: 'jsonrpc', url: 'ws://127.0.0.1/', wire: rpc },
   { name: 'socketio', url: 'ws://127.0.0.1/socket.io/?EIO=4&transport=websocket', wire: sio },
@@ -66,6 +76,7 @@ const workloads: { name: string; protocol?: string; url: string; wire: (i: numbe
     url: 'ws://127.0.0.1/',
     wire: gql,
   },
+  { name: 'stomp', protocol: 'v12.stomp', url: 'ws://127.0.0.1/ws', wire: stomp },
 ];
 
 function connection(url: string, protocol: string | undefined): Connection {

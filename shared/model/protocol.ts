@@ -11,6 +11,7 @@ export const PROTOCOL_NAMES = [
   'socketio',
   'graphql-transport-ws',
   'subscriptions-transport-ws',
+  'stomp',
 ] as const;
 
 export type ProtocolName = (typeof PROTOCOL_NAMES)[number];

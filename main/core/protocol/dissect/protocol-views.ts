@@ -23,7 +23,11 @@ import { Pairer } from './pairer.ts';
 import { DISSECTORS, dissectorNamed } from './registry.ts';
 import { channelIdOf, selectByConnection } from './select.ts';
 import { isData } from './text.ts';
-import type { ConnectionDissector, Dissector } from './types.ts';
+import type { ConnectionDissector, Dissector, PairHint } from './types.ts';
+
+function isHintList(pair: PairHint | readonly PairHint[]): pair is readonly PairHint[] {
+  return Array.isArray(pair);
+}
 
 /** Data entries sniffed before a connection is left raw. */
 export const SNIFF_LIMIT = 8;
@@ -324,8 +328,11 @@ export class ProtocolViews {
         connectionId: entry.connectionId,
         time: entry.time,
       };
-      const done = channel.pairer.observe(pair, entry.direction, ref);
-      if (done !== undefined) this.#addPair(channel, done);
+      const hints: readonly PairHint[] = isHintList(pair) ? pair : [pair];
+      for (const hint of hints) {
+        const done = channel.pairer.observe(hint, entry.direction, ref);
+        if (done !== undefined) this.#addPair(channel, done);
+      }
     }
     // The user's own choice is kept: they see the messages marked malformed instead.
     if (state.good === 0 && state.bad >= GIVE_UP_AFTER && state.by !== 'user') {

@@ -6,12 +6,14 @@ import {
 } from '../graphql-ws/index.ts';
 import { jsonRpcDissector } from '../jsonrpc/index.ts';
 import { socketIoDissector } from '../socketio/index.ts';
+import { stompDissector } from '../stomp/index.ts';
 import type { Dissector } from './types.ts';
 
 export const DISSECTORS: readonly Dissector[] = [
   socketIoDissector,
   graphqlTransportWsDissector,
   subscriptionsTransportWsDissector,
+  stompDissector,
   jsonRpcDissector,
 ];
 

@@ -21,7 +21,8 @@ export interface PairHint {
 
 export interface Dissected {
   message: ProtocolMessage;
-  pair?: PairHint;
+  /** Several when one message plays two parts (a STOMP ACK that also asks for a receipt). */
+  pair?: PairHint | readonly PairHint[];
 }
 
 /** The per-connection state of one dissector. */
