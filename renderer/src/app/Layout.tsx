@@ -2,6 +2,7 @@ import { useEffect } from 'react';
 import { Splitter } from '../components/Splitter.tsx';
 import { RateChart } from '../features/chart/RateChart.tsx';
 import { ProxyButton, ProxyPanel } from '../features/proxy/ProxyPanel.tsx';
+import { FindingsButton, FindingsDialog } from '../features/diagnostics/FindingsDialog.tsx';
 import {
   BreakpointsButton,
   BreakpointsDialog,
@@ -49,6 +50,11 @@ export function Layout(props: { status: CoreStatus }) {
         <ProxyButton
           onOpen={() => {
             useUi.getState().openDialog('proxy');
+          }}
+        />
+        <FindingsButton
+          onOpen={() => {
+            useUi.getState().openDialog('findings');
           }}
         />
         <BreakpointsButton
@@ -132,6 +138,13 @@ export function Layout(props: { status: CoreStatus }) {
       <StatusBar status={props.status} />
       {dialog === 'proxy' && (
         <ProxyPanel
+          onClose={() => {
+            useUi.getState().openDialog(null);
+          }}
+        />
+      )}
+      {dialog === 'findings' && (
+        <FindingsDialog
           onClose={() => {
             useUi.getState().openDialog(null);
           }}

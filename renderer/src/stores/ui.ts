@@ -12,7 +12,7 @@ export type DirectionFilter = 'all' | 'in' | 'out';
 export type FilterMode = 'hide' | 'highlight';
 /** What the detail pane shows about a connection when no row is selected. */
 export type ConnectionTab = 'handshake' | 'llm' | 'findings' | 'replay';
-export type Dialog = null | 'connect' | 'help' | 'proxy' | 'breakpoints';
+export type Dialog = null | 'connect' | 'help' | 'proxy' | 'breakpoints' | 'findings';
 
 export interface FilterState {
   text: string;

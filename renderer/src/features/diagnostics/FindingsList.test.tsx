@@ -1,6 +1,9 @@
 import { cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { findingMarkers } from '../../stores/insight.ts';
+import { act } from '@testing-library/react';
+import { findingMarkers, useInsight } from '../../stores/insight.ts';
+import { useUi } from '../../stores/ui.ts';
+import { FindingsButton, FindingsDialog } from './FindingsDialog.tsx';
 import { makeFinding } from '../../timeline/test-insight.ts';
 import { FindingsList } from './FindingsList.tsx';
 
@@ -39,5 +42,21 @@ describe('FindingsList', () => {
     ]);
     expect(markers.get('c1')).toEqual({ count: 2, worst: 'warning' });
     expect(markers.get('c2')).toEqual({ count: 1, worst: 'info' });
+  });
+
+  it('lists every finding of the session from the toolbar, and an evidence seq selects its row', () => {
+    act(() => {
+      useInsight
+        .getState()
+        .setFindings([makeFinding(), makeFinding({ connectionId: 'c2', severity: 'warning' })]);
+    });
+    render(<FindingsButton onOpen={vi.fn()} />);
+    const button = screen.getByRole('button', { name: /Findings/ });
+    expect(button.querySelector('.severity-warning')?.textContent).toBe('2');
+    const onClose = vi.fn();
+    render(<FindingsDialog onClose={onClose} />);
+    fireEvent.click(screen.getAllByRole('button', { name: '#3' })[1] as HTMLElement);
+    expect(useUi.getState().selectedSeq).toBe(3);
+    expect(onClose).toHaveBeenCalled();
   });
 });
