@@ -12,6 +12,7 @@ export const PROTOCOL_NAMES = [
   'graphql-transport-ws',
   'subscriptions-transport-ws',
   'stomp',
+  'signalr',
 ] as const;
 
 export type ProtocolName = (typeof PROTOCOL_NAMES)[number];

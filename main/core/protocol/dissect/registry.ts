@@ -5,6 +5,7 @@ import {
   subscriptionsTransportWsDissector,
 } from '../graphql-ws/index.ts';
 import { jsonRpcDissector } from '../jsonrpc/index.ts';
+import { signalRDissector } from '../signalr/index.ts';
 import { socketIoDissector } from '../socketio/index.ts';
 import { stompDissector } from '../stomp/index.ts';
 import type { Dissector } from './types.ts';
@@ -14,6 +15,7 @@ export const DISSECTORS: readonly Dissector[] = [
   graphqlTransportWsDissector,
   subscriptionsTransportWsDissector,
   stompDissector,
+  signalRDissector,
   jsonRpcDissector,
 ];
 

@@ -41,7 +41,8 @@ export function headerOf(connection: Connection, name: string): string | undefin
 
 /**
  * The protocol session a connection belongs to: Engine.IO's `sid` (a WebSocket upgraded from
- * polling names it in its URL) or MCP's session id; otherwise the connection alone.
+ * polling names it in its URL), SignalR's connection token (`?id=`) or MCP's session id;
+ * otherwise the connection alone.
  */
 export function channelIdOf(connection: Connection, protocol: ProtocolName): string {
   const mcp = headerOf(connection, 'mcp-session-id');
@@ -50,6 +51,10 @@ export function channelIdOf(connection: Connection, protocol: ProtocolName): str
   if (protocol === 'socketio' && query >= 0) {
     const sid = new URLSearchParams(connection.url.slice(query + 1)).get('sid');
     if (sid !== null && sid !== '') return `eio:${sid}`;
+  }
+  if (protocol === 'signalr' && query >= 0) {
+    const token = new URLSearchParams(connection.url.slice(query + 1)).get('id');
+    if (token !== null && token !== '') return `signalr:${token}`;
   }
   return connection.id;
 }

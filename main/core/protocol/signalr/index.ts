@@ -1,0 +1,1 @@
+export { signalRDissector, SIGNALR_TYPES } from './signalr.ts';
