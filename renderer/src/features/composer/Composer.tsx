@@ -296,7 +296,13 @@ export function Composer(props: ComposerProps) {
         </span>
         <span
           role="alert"
-          className={status?.kind === 'error' || (built && !built.ok) ? 'error-text' : 'ok-text'}
+          className={
+            status?.kind === 'error' || (built && !built.ok)
+              ? 'error-text'
+              : status
+                ? 'ok-text'
+                : 'hint-text'
+          }
         >
           {built && !built.ok
             ? built.error
