@@ -14,6 +14,7 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { Connection } from '../../../shared/model/connection.ts';
+import type { Payload } from '../../../shared/model/entry.ts';
 import {
   parseSessionLine,
   type SessionHeader,
@@ -105,6 +106,7 @@ export async function readNdjsonSession(
   let header: SessionHeader | undefined;
   let lineNumber = 0;
 
+  let payloadSoFar = 0;
   /** The first seq of each connection's entries, to name those without a connection line. */
   const firstSeqs = new Map<string, number>();
 
@@ -112,9 +114,8 @@ export async function readNdjsonSession(
   // Opened before reading: an unreadable file fails below, as before.
   const file = store.payloadFile(path);
   try {
-    // Payloads before the file's last budget's worth of bytes would all be evicted by the end
-    // (a payload is never longer than its line): the store need not hold them meanwhile.
-    const keepFrom = (await stat(path)).size - store.memoryStats().budget;
+    const fileSize = (await stat(path)).size;
+    const { budget } = store.memoryStats();
     for await (const { text, terminated, offset, length } of readLines(input)) {
       lineNumber += 1;
       const line = lineNumber === 1 && text.startsWith('\uFEFF') ? text.slice(1) : text;
@@ -167,9 +168,17 @@ export async function readNdjsonSession(
           if (!firstSeqs.has(record.entry.connectionId)) {
             firstSeqs.set(record.entry.connectionId, record.entry.seq);
           }
+          payloadSoFar += payloadBytes(record.entry.payload);
           store.appendWithSeq(
             record.entry,
-            file === 0 ? undefined : { file, offset, length, keepPayload: offset >= keepFrom },
+            file === 0
+              ? undefined
+              : {
+                  file,
+                  offset,
+                  length,
+                  keepPayload: !surelyEvicted(payloadSoFar, offset + length, fileSize, budget),
+                },
           );
           break;
         case 'unknown':
@@ -208,6 +217,30 @@ export async function readNdjsonSession(
   for (const connection of connections.values()) store.addConnection(connection);
   noteOrphanEntries(firstSeqs, connections, notes);
   return { header, store, notes };
+}
+
+/**
+ * Whether the payload of the entry whose line ends at `end` would be evicted anyway before the
+ * read is over: the payload bytes still to come, estimated from the file's payload density so
+ * far, are well over the budget. The store then need not keep it meanwhile: kept, it would only
+ * be promoted to the old generation to die there (1 GB of it for a 1 GB file). A wrong guess
+ * costs no correctness: a payload dropped that would have fitted is read back from the file.
+ */
+function surelyEvicted(
+  payloadSoFar: number,
+  end: number,
+  fileSize: number,
+  budget: number,
+): boolean {
+  const payloadAfter = (fileSize - end) * (payloadSoFar / end);
+  return payloadAfter > SURELY_EVICTED_FACTOR * budget;
+}
+
+/** Margin for the estimate above: density may change along a file. */
+const SURELY_EVICTED_FACTOR = 2;
+
+function payloadBytes(payload: Payload): number {
+  return typeof payload === 'string' ? payload.length : payload.byteLength;
 }
 
 /**

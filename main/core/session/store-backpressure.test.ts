@@ -196,6 +196,19 @@ describe('backpressure: unwritten payloads past the budget', () => {
 });
 
 describe('opening a file larger than the budget', () => {
+  it('keeps every payload when they fit the budget, however long the lines around them', async () => {
+    const { store, writer } = slowJournal(1 << 30);
+    for (let i = 0; i < 500; i++) store.append({ ...entry(i), payload: `p${String(i)}` });
+    await writer.close();
+    const { size } = await stat(writer.path);
+    const budget = 2000; // total payload is 1,890 chars: the file is over 30 times the budget
+    expect(size).toBeGreaterThan(30 * budget);
+    const opened = (await readNdjsonSession(writer.path, { store: { payloadBudget: budget } }))
+      .store;
+    expect(opened.memoryStats()).toMatchObject({ evictedEntries: 0 });
+    expect(opened.get(1)?.payload).toBe('p0');
+  });
+
   it('holds only the last payloads, within budget, and reads the others back', async () => {
     const { store, writer } = slowJournal(1 << 30);
     for (let i = 0; i < 500; i++) store.append(entry(i));

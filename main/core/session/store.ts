@@ -29,8 +29,8 @@ export interface StoredAt {
   offset: number;
   length: number;
   /**
-   * False: the caller knows this payload would be evicted before long (opening a file, the
-   * entries before its last budget's worth of bytes), so the store keeps only the stub at once
+   * False: the caller knows this payload would be evicted before long (opening a file, entries
+   * with well over a budget of payload after them), so the store keeps only the stub at once
    * when every earlier payload is evicted already. Keeping it would only promote it to the old
    * generation to die there: a 1 GB file would churn 1 GB through the old heap. Default true.
    */
