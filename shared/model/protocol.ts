@@ -13,6 +13,7 @@ export const PROTOCOL_NAMES = [
   'subscriptions-transport-ws',
   'stomp',
   'signalr',
+  'mqtt',
 ] as const;
 
 export type ProtocolName = (typeof PROTOCOL_NAMES)[number];

@@ -5,6 +5,7 @@ import {
   subscriptionsTransportWsDissector,
 } from '../graphql-ws/index.ts';
 import { jsonRpcDissector } from '../jsonrpc/index.ts';
+import { mqttDissector } from '../mqtt/index.ts';
 import { signalRDissector } from '../signalr/index.ts';
 import { socketIoDissector } from '../socketio/index.ts';
 import { stompDissector } from '../stomp/index.ts';
@@ -15,6 +16,7 @@ export const DISSECTORS: readonly Dissector[] = [
   graphqlTransportWsDissector,
   subscriptionsTransportWsDissector,
   stompDissector,
+  mqttDissector,
   signalRDissector,
   jsonRpcDissector,
 ];

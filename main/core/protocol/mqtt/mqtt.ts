@@ -1,0 +1,143 @@
+/**
+ * MQTT over WebSocket: packets parsed from a per-direction byte stream, so a packet spanning
+ * several frames is reassembled and a frame carrying several is split; each packet is annotated
+ * on the entry that completes it.
+ */
+import type { Connection } from '../../../../shared/model/connection.ts';
+import type { Direction, Entry } from '../../../../shared/model/entry.ts';
+import type { ProtocolFieldValue } from '../../../../shared/model/protocol.ts';
+import { dataBytes, MAX_PENDING_BYTES, PendingBytes } from '../dissect/bytes.ts';
+import type { ConnectionDissector, Dissected, Dissector, PairHint } from '../dissect/types.ts';
+import { parseMqttPacket } from './mqtt-packet.ts';
+
+export const mqttDissector: Dissector = {
+  name: 'mqtt',
+  subprotocols: ['mqtt', 'mqttv3.1', 'mqttv5'],
+  byUrl: () => false,
+  sniff(entry) {
+    if (entry.kind !== 'binary') return false;
+    const b = entry.payload as Uint8Array;
+    if (b[0] !== 0x10) return false;
+    // "\0\4MQTT" (3.1.1, 5) or "\0\6MQIsdp" (3.1) right after the fixed header.
+    const text = String.fromCharCode(...b.subarray(2, 14));
+    return text.includes('\u0000\u0004MQTT') || text.includes('\u0000\u0006MQIsdp');
+  },
+  create: (_connection: Connection) => new MqttConnection(),
+};
+
+class MqttConnection implements ConnectionDissector {
+  readonly gaveUp = undefined;
+  readonly #pending: Record<Direction, PendingBytes> = {
+    out: new PendingBytes(),
+    in: new PendingBytes(),
+  };
+  #version = 4;
+
+  feed(entry: Entry): Dissected[] {
+    const bytes = dataBytes(entry);
+    if (bytes === undefined) return [];
+    const pending = this.#pending[entry.direction];
+    pending.push(bytes);
+    const out: Dissected[] = [];
+    for (;;) {
+      const parsed = parseMqttPacket(pending.bytes, this.#version);
+      if (parsed.type === 'incomplete') break;
+      pending.consume(parsed.length);
+      const index = out.length;
+      if (parsed.type === 'malformed') {
+        out.push({
+          message: {
+            protocol: 'mqtt',
+            kind: 'malformed',
+            index,
+            summary: `malformed: ${parsed.reason}`,
+            fields: {},
+            malformed: { code: parsed.code, message: parsed.reason },
+          },
+        });
+        continue;
+      }
+      const { kind, fields } = parsed;
+      if (kind === 'CONNECT' && typeof fields.version === 'number') this.#version = fields.version;
+      const hints = hintsOf(kind, fields);
+      const message = {
+        protocol: 'mqtt' as const,
+        kind,
+        index,
+        summary: summaryOf(kind, fields),
+        fields,
+      };
+      out.push(hints.length === 0 ? { message } : { message, pair: hints });
+    }
+    if (pending.length > MAX_PENDING_BYTES) {
+      pending.clear();
+      out.push({
+        message: {
+          protocol: 'mqtt',
+          kind: 'malformed',
+          index: out.length,
+          summary: 'malformed: packet never completes',
+          fields: {},
+          malformed: {
+            code: 'mqtt.too-large',
+            message: `no packet end within ${MAX_PENDING_BYTES} bytes`,
+          },
+        },
+      });
+    }
+    return out;
+  }
+}
+
+function summaryOf(kind: string, f: Record<string, ProtocolFieldValue>): string {
+  const id = f.packetId === undefined ? '' : ` #${String(f.packetId)}`;
+  switch (kind) {
+    case 'CONNECT':
+      return `CONNECT ${String(f.clientId)} v${String(f.version)}`;
+    case 'CONNACK':
+      return `CONNACK ${String(f.reasonCode)}`;
+    case 'PUBLISH':
+      return `PUBLISH ${String(f.topic)} q${String(f.qos)}${id}${f.retain === true ? ' retain' : ''}${f.dup === true ? ' dup' : ''}`;
+    case 'SUBSCRIBE':
+    case 'UNSUBSCRIBE':
+      return `${kind} ${String(f.topics)}${id}`;
+    default:
+      return `${kind}${id}`;
+  }
+}
+
+function hintsOf(kind: string, f: Record<string, ProtocolFieldValue>): PairHint[] {
+  const key = String(f.packetId ?? '');
+  switch (kind) {
+    case 'CONNECT':
+      return [{ role: 'request', kind: 'connect', key: '' }];
+    case 'CONNACK':
+      return [{ role: 'answer', kind: 'connect', key: '' }];
+    case 'PINGREQ':
+      return [{ role: 'request', kind: 'ping', key: '' }];
+    case 'PINGRESP':
+      return [{ role: 'answer', kind: 'ping', key: '' }];
+    case 'SUBSCRIBE':
+      return [{ role: 'request', kind: 'subscribe', key }];
+    case 'SUBACK':
+      return [{ role: 'answer', kind: 'subscribe', key }];
+    case 'UNSUBSCRIBE':
+      return [{ role: 'request', kind: 'unsubscribe', key }];
+    case 'UNSUBACK':
+      return [{ role: 'answer', kind: 'unsubscribe', key }];
+    case 'PUBLISH':
+      if (f.qos === 1) return [{ role: 'request', kind: 'puback', key }];
+      if (f.qos === 2) return [{ role: 'request', kind: 'pubrec', key }];
+      return [];
+    case 'PUBACK':
+      return [{ role: 'answer', kind: 'puback', key }];
+    case 'PUBREC':
+      return [{ role: 'answer', kind: 'pubrec', key }];
+    case 'PUBREL':
+      return [{ role: 'request', kind: 'pubcomp', key }];
+    case 'PUBCOMP':
+      return [{ role: 'answer', kind: 'pubcomp', key }];
+    default:
+      return [];
+  }
+}
