@@ -366,6 +366,37 @@ describe('inspector UI', () => {
       const detail = page.getByRole('complementary', { name: 'Detail' });
       await poll(() => detail.locator('.intervention').textContent()).toBe('injected');
       await page.screenshot({ path: join(screenshots, 'ui-inject-light.png') });
+
+      // Resend the client's message from the detail: the proxy sends it to the server again.
+      client.send('{"qty":1}');
+      const sent = page.locator('[role=row][data-seq].dir-out', { hasText: '{"qty":1}' });
+      await poll(() => sent.count()).toBe(1);
+      await sent.dispatchEvent('mousedown');
+      await detail.getByRole('button', { name: 'Resend', exact: true }).click();
+      await poll(() => received.filter((text) => text === '{"qty":1}').length).toBe(2);
+
+      // A pause rule holds the next matching message; it is edited and forwarded from the dialog.
+      await page.getByTestId('timeline').focus();
+      await page.keyboard.press('b');
+      const breakpoints = page.getByRole('dialog', { name: 'Breakpoints' });
+      await breakpoints.getByRole('button', { name: 'Add rule' }).click();
+      await breakpoints.getByRole('textbox', { name: 'Rule filter' }).fill('dir:out json:qty>1');
+      await breakpoints.getByRole('button', { name: 'Apply rules' }).click();
+      await poll(() => breakpoints.getByText('Applied 1 rule.').count()).toBe(1);
+      client.send('{"qty":5}');
+      const held = breakpoints.getByRole('list', { name: 'Paused messages' }).getByRole('listitem');
+      await poll(() => held.count()).toBe(1);
+      expect(await held.textContent()).toMatch(/forwards in \d+ s/);
+      await held.getByRole('textbox').fill('{"qty":6}');
+      await page.screenshot({ path: join(screenshots, 'ui-paused-light.png') });
+      await held.getByRole('button', { name: 'Forward edited' }).click();
+      await poll(() => received.includes('{"qty":6}')).toBe(true);
+      expect(received).not.toContain('{"qty":5}');
+      await poll(() => held.count()).toBe(0);
+      await breakpoints.getByRole('button', { name: 'Remove rule' }).click();
+      await breakpoints.getByRole('button', { name: 'Apply rules' }).click();
+      await poll(() => breakpoints.getByText('Applied 0 rules.').count()).toBe(1);
+      await page.keyboard.press('Escape');
     } finally {
       client.close();
     }

@@ -35,7 +35,12 @@ export function BreakpointsDialog(props: { onClose(): void }) {
             paused={state.paused}
             labelOf={labelOf}
             resolve={async (id, action, edited) => {
-              keep(await data.api.resolvePaused(id, action, edited));
+              // Not `undefined` as an argument: over the WebSocket transport it arrives as null.
+              keep(
+                await (edited
+                  ? data.api.resolvePaused(id, action, edited)
+                  : data.api.resolvePaused(id, action)),
+              );
             }}
           />
         </section>

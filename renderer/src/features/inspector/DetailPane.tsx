@@ -196,7 +196,13 @@ function EntryDetail(props: { entry: WireEntry }) {
         )}
       </div>
       {canResend(entry) && (
-        <ResendBar entry={entry} resend={(seq, edited) => data.api.resendEntry(seq, edited)} />
+        <ResendBar
+          entry={entry}
+          resend={(seq, edited) =>
+            // Not `undefined` as an argument: over the WebSocket transport it arrives as null.
+            edited ? data.api.resendEntry(seq, edited) : data.api.resendEntry(seq)
+          }
+        />
       )}
       <EntryFacts entry={entry} />
     </div>
