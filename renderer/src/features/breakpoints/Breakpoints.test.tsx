@@ -54,6 +54,25 @@ describe('MessageRules', () => {
   });
 });
 
+describe('MessageRules sync', () => {
+  it('takes rules the core reports later unless the form holds edits', () => {
+    const apply = vi.fn(() => Promise.resolve());
+    const { rerender } = render(<MessageRules rules={[]} apply={apply} />);
+    rerender(
+      <MessageRules rules={[{ id: 'r1', filter: 'dir:in', action: 'drop' }]} apply={apply} />,
+    );
+    const filter = screen.getByRole<HTMLInputElement>('textbox', { name: 'Rule filter' });
+    expect(filter.value).toBe('dir:in');
+    fireEvent.change(filter, { target: { value: 'dir:out' } });
+    rerender(
+      <MessageRules rules={[{ id: 'r2', filter: 'kind:text', action: 'pause' }]} apply={apply} />,
+    );
+    expect(screen.getByRole<HTMLInputElement>('textbox', { name: 'Rule filter' }).value).toBe(
+      'dir:out',
+    );
+  });
+});
+
 describe('HandshakeRules', () => {
   it('turns header lines into set/add/remove', async () => {
     const apply = vi.fn(() => Promise.resolve());

@@ -10,8 +10,19 @@ export function MessageRules(props: {
   rules: BreakpointRule[];
   apply(rules: BreakpointRule[]): Promise<unknown>;
 }) {
-  const [draft, setDraft] = useState(props.rules);
+  const [draft, setDraftState] = useState(props.rules);
+  const [base, setBase] = useState(props.rules);
+  const [dirty, setDirty] = useState(false);
   const [status, setStatus] = useState<string | null>(null);
+  // Rules the core reports (boot, another window) replace the form unless it holds edits.
+  if (props.rules !== base) {
+    setBase(props.rules);
+    if (!dirty) setDraftState(props.rules);
+  }
+  const setDraft = (next: BreakpointRule[]): void => {
+    setDraftState(next);
+    setDirty(true);
+  };
   const problems = draft.map((rule) => filterProblem(rule.filter));
   const update = (index: number, patch: Partial<BreakpointRule>): void => {
     setDraft(draft.map((rule, i) => (i === index ? { ...rule, ...patch } : rule)));
@@ -103,6 +114,7 @@ export function MessageRules(props: {
           onClick={() => {
             props.apply(draft).then(
               () => {
+                setDirty(false);
                 setStatus(`Applied ${draft.length} rule${draft.length === 1 ? '' : 's'}.`);
               },
               (error: unknown) => {
@@ -124,8 +136,18 @@ export function HandshakeRules(props: {
   rules: HandshakeRule[];
   apply(rules: HandshakeRule[]): Promise<unknown>;
 }) {
-  const [draft, setDraft] = useState<HandshakeDraft[]>(() => props.rules.map(draftOf));
+  const [draft, setDraftState] = useState<HandshakeDraft[]>(() => props.rules.map(draftOf));
+  const [base, setBase] = useState(props.rules);
+  const [dirty, setDirty] = useState(false);
   const [status, setStatus] = useState<string | null>(null);
+  if (props.rules !== base) {
+    setBase(props.rules);
+    if (!dirty) setDraftState(props.rules.map(draftOf));
+  }
+  const setDraft = (next: HandshakeDraft[]): void => {
+    setDraftState(next);
+    setDirty(true);
+  };
   const built = draft.map(ruleOf);
   const update = (index: number, patch: Partial<HandshakeDraft>): void => {
     setDraft(draft.map((rule, i) => (i === index ? { ...rule, ...patch } : rule)));
@@ -221,6 +243,7 @@ export function HandshakeRules(props: {
             const rules = built.filter((rule): rule is HandshakeRule => typeof rule !== 'string');
             props.apply(rules).then(
               () => {
+                setDirty(false);
                 setStatus(
                   `Applied ${rules.length} handshake rule${rules.length === 1 ? '' : 's'}.`,
                 );
