@@ -106,7 +106,9 @@ export async function readNdjsonSession(
   let header: SessionHeader | undefined;
   let lineNumber = 0;
 
+  // Payload chars per byte of entry line so far (the header and connection lines would skew it).
   let payloadSoFar = 0;
+  let entryBytesSoFar = 0;
   /** The first seq of each connection's entries, to name those without a connection line. */
   const firstSeqs = new Map<string, number>();
 
@@ -169,6 +171,7 @@ export async function readNdjsonSession(
             firstSeqs.set(record.entry.connectionId, record.entry.seq);
           }
           payloadSoFar += payloadBytes(record.entry.payload);
+          entryBytesSoFar += length + 1;
           store.appendWithSeq(
             record.entry,
             file === 0
@@ -177,7 +180,11 @@ export async function readNdjsonSession(
                   file,
                   offset,
                   length,
-                  keepPayload: !surelyEvicted(payloadSoFar, offset + length, fileSize, budget),
+                  keepPayload: !surelyEvicted(
+                    payloadSoFar / entryBytesSoFar,
+                    fileSize - (offset + length + 1),
+                    budget,
+                  ),
                 },
           );
           break;
@@ -220,24 +227,19 @@ export async function readNdjsonSession(
 }
 
 /**
- * Whether the payload of the entry whose line ends at `end` would be evicted anyway before the
- * read is over: the payload bytes still to come, estimated from the file's payload density so
- * far, are well over the budget. The store then need not keep it meanwhile: kept, it would only
- * be promoted to the old generation to die there (1 GB of it for a 1 GB file). A wrong guess
- * costs no correctness: a payload dropped that would have fitted is read back from the file.
+ * Whether an entry's payload would be evicted anyway before the read is over: the payload still
+ * to come (`bytesAfter` of file at the entry lines' payload density so far) is well over the
+ * budget. The store then need not keep it meanwhile: kept, it would only be promoted to the old
+ * generation to die there (1 GB of it for a 1 GB file). A wrong guess costs no correctness: a
+ * payload dropped that would have fitted is read back from the file. The store drops one only
+ * while every earlier payload is dropped, so this pays off when it holds from the first entry.
  */
-function surelyEvicted(
-  payloadSoFar: number,
-  end: number,
-  fileSize: number,
-  budget: number,
-): boolean {
-  const payloadAfter = (fileSize - end) * (payloadSoFar / end);
-  return payloadAfter > SURELY_EVICTED_FACTOR * budget;
+function surelyEvicted(density: number, bytesAfter: number, budget: number): boolean {
+  return bytesAfter * density > SURELY_EVICTED_FACTOR * budget;
 }
 
 /** Margin for the estimate above: density may change along a file. */
-const SURELY_EVICTED_FACTOR = 2;
+const SURELY_EVICTED_FACTOR = 1.25;
 
 function payloadBytes(payload: Payload): number {
   return typeof payload === 'string' ? payload.length : payload.byteLength;
