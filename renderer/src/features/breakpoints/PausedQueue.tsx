@@ -14,6 +14,13 @@ export interface PausedQueueProps {
 export function PausedQueue(props: PausedQueueProps) {
   const now = props.now ?? Date.now;
   const [time, setTime] = useState(now);
+  // Deadlines on this machine's clock: the core's clock (remote with `telltale serve`) may differ,
+  // so each message gets its timeout span from the moment it was first seen here.
+  const [deadlines] = useState(() => new Map<string, number>());
+  for (const message of props.paused) {
+    if (!deadlines.has(message.id))
+      deadlines.set(message.id, now() + (message.timeoutAt - message.pausedAt));
+  }
   useEffect(() => {
     if (props.paused.length === 0) return;
     const timer = setInterval(() => {
@@ -32,7 +39,10 @@ export function PausedQueue(props: PausedQueueProps) {
           key={message.id}
           message={message}
           label={props.labelOf(message.connectionId)}
-          secondsLeft={Math.max(0, Math.ceil((message.timeoutAt - time) / 1000))}
+          secondsLeft={Math.max(
+            0,
+            Math.ceil(((deadlines.get(message.id) ?? message.timeoutAt) - time) / 1000),
+          )}
           resolve={(id, action, edited) => props.resolve(id, action, edited)}
         />
       ))}
