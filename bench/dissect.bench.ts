@@ -67,7 +67,43 @@ function stomp(i: number): Wire[] {
   ];
 }
 
-const workloads: { name: string; protocol?: string; url: string; wire: (i: number) => Wire[] }[] = [
+function signalr(i: number): Wire[] {
+  const handshake: Wire[] = [
+    ['out', '{"protocol":"json","version":1}\u001e'],
+    ['in', '{}\u001e'],
+  ];
+  return [
+    ...(i === 0 ? handshake : []),
+    [
+      'out',
+      `{"type":1,"invocationId":"${i}","target":"SendMessage","arguments":["ann","hello number ${i}"]}\u001e`,
+    ],
+    ['in', `{"type":3,"invocationId":"${i}","result":{"ok":true,"id":${i}}}\u001e`],
+  ];
+}
+
+function mqtt(i: number): [Direction, Uint8Array][] {
+  const topic = Buffer.from('sensors/room-1/temperature');
+  const body = Buffer.from(`{"t":${20 + (i % 10)},"ts":${1700000000 + i}}`);
+  const id = (i % 65535) + 1;
+  const publish = Buffer.concat([
+    Buffer.from([0x32, 2 + topic.length + 2 + body.length, 0, topic.length]),
+    topic,
+    Buffer.from([id >> 8, id & 0xff]),
+    body,
+  ]);
+  return [
+    ['out', publish],
+    ['in', Uint8Array.of(0x40, 2, id >> 8, id & 0xff)],
+  ];
+}
+
+const workloads: {
+  name: string;
+  protocol?: string;
+  url: string;
+  wire: (i: number) => [Direction, string | Uint8Array][];
+}[] = [
   { name: 'jsonrpc', protocol: 'jsonrpc', url: 'ws://127.0.0.1/', wire: rpc },
   { name: 'socketio', url: 'ws://127.0.0.1/socket.io/?EIO=4&transport=websocket', wire: sio },
   {
@@ -77,6 +113,8 @@ const workloads: { name: string; protocol?: string; url: string; wire: (i: numbe
     wire: gql,
   },
   { name: 'stomp', protocol: 'v12.stomp', url: 'ws://127.0.0.1/ws', wire: stomp },
+  { name: 'signalr', url: 'ws://127.0.0.1/hub?id=t', wire: signalr },
+  { name: 'mqtt', protocol: 'mqtt', url: 'ws://127.0.0.1/mqtt', wire: mqtt },
 ];
 
 function connection(url: string, protocol: string | undefined): Connection {
@@ -95,7 +133,7 @@ function connection(url: string, protocol: string | undefined): Connection {
   };
 }
 
-function entries(wire: (i: number) => Wire[]): Entry[] {
+function entries(wire: (i: number) => [Direction, string | Uint8Array][]): Entry[] {
   const out: Entry[] = [];
   for (let i = 0; out.length < MESSAGES; i++) {
     for (const [direction, payload] of wire(i)) {
@@ -104,7 +142,7 @@ function entries(wire: (i: number) => Wire[]): Entry[] {
         connectionId: 'c',
         time: out.length,
         direction,
-        kind: 'text',
+        kind: typeof payload === 'string' ? 'text' : 'binary',
         payload,
         payloadSize: payload.length,
         wireSize: payload.length + 4,
@@ -150,7 +188,11 @@ for (const w of workloads) {
   const streams = { out: [] as Uint8Array[], in: [] as Uint8Array[] };
   for (const e of list) {
     streams[e.direction].push(
-      frame({ opcode: 1, payload: e.payload, mask: e.direction === 'out' }),
+      frame({
+        opcode: typeof e.payload === 'string' ? 1 : 2,
+        payload: e.payload,
+        mask: e.direction === 'out',
+      }),
     );
   }
   const bytes = { out: concat(streams.out), in: concat(streams.in) };

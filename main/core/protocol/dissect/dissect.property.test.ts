@@ -236,4 +236,37 @@ describe('dissection properties', () => {
       { numRuns: 100 },
     );
   });
+
+  it('the subprotocol is read when the first data entry comes, not at the first lifecycle note', () => {
+    const store = new SessionStore({ batchIntervalMs: 1_000_000 });
+    const views = new ProtocolViews(store);
+    store.addConnection(testConnection('c', { state: 'connecting' }));
+    store.append({
+      connectionId: 'c',
+      time: 1,
+      direction: 'out',
+      kind: 'lifecycle',
+      lifecycle: 'connecting',
+      payload: '',
+      payloadSize: 0,
+      wireSize: 0,
+    });
+    store.flush();
+    store.updateConnection('c', { state: 'open', protocol: 'graphql-transport-ws' });
+    store.append({
+      connectionId: 'c',
+      time: 2,
+      direction: 'out',
+      kind: 'text',
+      payload: '{"type":"connection_init"}',
+      payloadSize: 26,
+      wireSize: 32,
+    });
+    store.flush();
+    expect(views.channels()[0]).toMatchObject({
+      protocol: 'graphql-transport-ws',
+      chosenBy: 'subprotocol',
+    });
+    views.dispose();
+  });
 });

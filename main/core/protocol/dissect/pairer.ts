@@ -18,6 +18,10 @@ interface Waiting {
   request: MessageRef;
 }
 
+function waitKey(hint: PairHint, requestDirection: Direction): string {
+  return `${hint.kind}\u0000${requestDirection}\u0000${hint.key}`;
+}
+
 export class Pairer {
   readonly #protocol: ProtocolName;
   readonly #channelId: string;
@@ -30,14 +34,18 @@ export class Pairer {
 
   /** Applies one message's hint; returns the pair it completes, if any. */
   observe(hint: PairHint, direction: Direction, ref: MessageRef): ProtocolPair | undefined {
-    const mine = `${hint.kind}\u0000${direction}\u0000${hint.key}`;
-    const theirs = `${hint.kind}\u0000${direction === 'out' ? 'in' : 'out'}\u0000${hint.key}`;
+    const other = direction === 'out' ? 'in' : 'out';
     switch (hint.role) {
       case 'request':
         // A reused id while the first is still waiting: the newer request is the one answered.
-        this.#waiting.set(mine, { kind: hint.kind, key: hint.key, request: ref });
+        this.#waiting.set(waitKey(hint, direction), {
+          kind: hint.kind,
+          key: hint.key,
+          request: ref,
+        });
         return undefined;
       case 'answer': {
+        const theirs = waitKey(hint, other);
         const waiting = this.#waiting.get(theirs);
         if (waiting === undefined) return undefined;
         this.#waiting.delete(theirs);
@@ -53,8 +61,8 @@ export class Pairer {
       }
       case 'end':
         // Either side may end an operation (a client cancelling, a server completing).
-        this.#waiting.delete(theirs);
-        this.#waiting.delete(mine);
+        this.#waiting.delete(waitKey(hint, other));
+        this.#waiting.delete(waitKey(hint, direction));
         return undefined;
     }
   }

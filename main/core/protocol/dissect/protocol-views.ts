@@ -213,13 +213,15 @@ export class ProtocolViews {
   }
 
   #observe(entry: Entry): void {
+    // Only data carries protocol messages. Choosing waits for the first data entry, so a
+    // subprotocol that the handshake's answer brings (after a `connecting` note) is known.
+    if (!isData(entry)) return;
     const state = this.#stateOf(entry.connectionId);
     if (state === undefined) return;
     if (state.decided) {
       if (state.instance !== undefined) this.#dissect(state, entry);
       return;
     }
-    if (!isData(entry)) return;
     // Sniffing: the first data entry some dissector recognises decides the connection.
     state.sniffed.push(entry);
     const found = DISSECTORS.find((d) => d.sniff(entry));
@@ -347,11 +349,14 @@ export class ProtocolViews {
   #addPair(channel: ChannelState, pair: ProtocolPair): void {
     channel.pairs++;
     this.#pairs.push(pair);
-    for (const seq of new Set([pair.request.seq, pair.answer.seq])) {
-      const list = this.#pairsBySeq.get(seq);
-      if (list === undefined) this.#pairsBySeq.set(seq, [pair]);
-      else list.push(pair);
-    }
+    this.#indexPair(pair.request.seq, pair);
+    if (pair.answer.seq !== pair.request.seq) this.#indexPair(pair.answer.seq, pair);
+  }
+
+  #indexPair(seq: number, pair: ProtocolPair): void {
+    const list = this.#pairsBySeq.get(seq);
+    if (list === undefined) this.#pairsBySeq.set(seq, [pair]);
+    else list.push(pair);
   }
 
   /** Falls back to raw for this connection alone: rare, so the view is simply rebuilt. */
