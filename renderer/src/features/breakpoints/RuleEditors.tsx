@@ -125,7 +125,7 @@ export function MessageRules(props: {
         >
           Apply rules
         </button>
-        {status && <span role="status">{status}</span>}
+        <span aria-live="polite">{status ?? ''}</span>
       </div>
     </section>
   );
@@ -256,7 +256,7 @@ export function HandshakeRules(props: {
         >
           Apply handshake rules
         </button>
-        {status && <span role="status">{status}</span>}
+        <span aria-live="polite">{status ?? ''}</span>
       </div>
     </section>
   );

@@ -62,7 +62,7 @@ export function ResendBar(props: {
           Edit &amp; resend
         </button>
         {status && (
-          <span role="status" className={status.kind === 'error' ? 'error-text' : 'ok-text'}>
+          <span aria-live="polite" className={status.kind === 'error' ? 'error-text' : 'ok-text'}>
             {status.message}
           </span>
         )}

@@ -66,7 +66,7 @@ export function LlmModeForm(props: {
       <button type="button" onClick={apply}>
         Apply
       </button>
-      {status && <span role="status">{status}</span>}
+      <span aria-live="polite">{status ?? ''}</span>
     </div>
   );
 }
