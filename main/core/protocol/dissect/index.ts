@@ -6,3 +6,10 @@ export { DISSECTORS, dissectorNamed } from './registry.ts';
 export { selectByConnection, channelIdOf } from './select.ts';
 export { Pairer } from './pairer.ts';
 export type { Dissector, ConnectionDissector, Dissected, PairHint } from './types.ts';
+export {
+  parseProtocolTerm,
+  ProtocolFilterContext,
+  PROTOCOL_FIELDS,
+  mqttTopicMatches,
+} from './protocol-filter.ts';
+export type { ProtocolTerm, LatencyOp } from './protocol-filter.ts';
