@@ -14,6 +14,12 @@ describe('insight store', () => {
       .getState()
       .upsertLlm([makeSummary({ connectionIds: ['c1', 'c2'], text: 'Hello world' })]);
     expect(useInsight.getState().stalls).toBe(stalls);
+    const endings = useInsight.getState().llmEndings;
+    expect(endings).toEqual({ c1: 'streaming', c2: 'streaming' });
+    useInsight
+      .getState()
+      .upsertLlm([makeSummary({ connectionIds: ['c1', 'c2'], text: 'Hello w' })]);
+    expect(useInsight.getState().llmEndings).toBe(endings);
     const timing = { ...makeSummary().timing, stalls: [] };
     useInsight.getState().upsertLlm([makeSummary({ connectionIds: ['c1', 'c2'], timing })]);
     expect(useInsight.getState().stalls.size).toBe(0);

@@ -5,12 +5,14 @@
  */
 import { create } from 'zustand';
 import type { Finding, Severity } from '../../../shared/model/diagnostics.ts';
-import type { LlmSummary } from '../../../shared/model/llm.ts';
+import type { LlmEnding, LlmSummary } from '../../../shared/model/llm.ts';
 import type { BreakpointState, MockInfo } from '../../../shared/model/replay.ts';
 
 export interface InsightState {
   /** Keyed by each connection of the answer, so a resumed stream finds its summary too. */
   llmByConnection: Record<string, LlmSummary>;
+  /** Each connection's LLM answer's ending, for the list's marker (stable while only text grows). */
+  llmEndings: Readonly<Record<string, LlmEnding>>;
   /** LLM stalls by the seq of the late delta → the gap in ms (marked on the timeline). */
   stalls: ReadonlyMap<number, number>;
   findings: Finding[];
@@ -27,6 +29,7 @@ export const emptyBreakpoints: BreakpointState = { rules: [], handshakeRules: []
 
 export const useInsight = create<InsightState>()((set, get) => ({
   llmByConnection: {},
+  llmEndings: {},
   stalls: new Map(),
   findings: [],
   breakpoints: emptyBreakpoints,
@@ -38,16 +41,19 @@ export const useInsight = create<InsightState>()((set, get) => ({
       for (const id of summary.connectionIds) next[id] = summary;
       next[summary.connectionId] = summary;
     }
+    // Summaries change with every token; the timeline and the connections list re-render only
+    // when the stalls or the endings do.
     const stalls = stallsOf(next);
-    // Summaries change with every token; the timeline re-renders only when the stalls do.
-    set(
-      sameStalls(stalls, get().stalls)
-        ? { llmByConnection: next }
-        : { llmByConnection: next, stalls },
-    );
+    const endings: Record<string, LlmEnding> = {};
+    for (const [id, summary] of Object.entries(next)) endings[id] = summary.ending;
+    set({
+      llmByConnection: next,
+      ...(sameStalls(stalls, get().stalls) ? {} : { stalls }),
+      ...(sameEndings(endings, get().llmEndings) ? {} : { llmEndings: endings }),
+    });
   },
   resetLlm(summaries) {
-    set({ llmByConnection: {}, stalls: new Map() });
+    set({ llmByConnection: {}, llmEndings: {}, stalls: new Map() });
     get().upsertLlm(summaries);
   },
   setFindings(findings) {
@@ -72,6 +78,14 @@ function sameStalls(a: ReadonlyMap<number, number>, b: ReadonlyMap<number, numbe
   if (a.size !== b.size) return false;
   for (const [seq, gap] of a) if (b.get(seq) !== gap) return false;
   return true;
+}
+
+function sameEndings(
+  a: Readonly<Record<string, LlmEnding>>,
+  b: Readonly<Record<string, LlmEnding>>,
+): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((id) => a[id] === b[id]);
 }
 
 const severityRank: Record<Severity, number> = { info: 0, warning: 1, error: 2 };

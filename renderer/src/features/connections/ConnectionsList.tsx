@@ -27,7 +27,7 @@ export function ConnectionsList() {
   const first = Math.max(0, order.length - shown);
   const positionOf = new Map(order.map((id, position) => [id, position]));
   const findings = useInsight((s) => s.findings);
-  const llm = useInsight((s) => s.llmByConnection);
+  const llm = useInsight((s) => s.llmEndings);
   const markers = findingMarkers(findings);
 
   return (
@@ -92,8 +92,8 @@ export function ConnectionsList() {
                 {llm[id] && (
                   <button
                     type="button"
-                    className={`marker llm-marker ending-${llm[id].ending}`}
-                    title={`LLM stream (${llm[id].ending}): show the assembled answer`}
+                    className={`marker llm-marker ending-${llm[id]}`}
+                    title={`LLM stream (${llm[id]}): show the assembled answer`}
                     onClick={(event) => {
                       event.stopPropagation();
                       useUi.getState().showConnection(id, 'llm');
