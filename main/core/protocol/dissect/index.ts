@@ -13,3 +13,5 @@ export {
   mqttTopicMatches,
 } from './protocol-filter.ts';
 export type { ProtocolTerm, LatencyOp } from './protocol-filter.ts';
+export { detailOf } from './detail.ts';
+export type { ProtocolDetail } from './detail.ts';

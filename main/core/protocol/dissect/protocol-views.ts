@@ -19,6 +19,7 @@ import type {
   UnansweredRequest,
 } from '../../../../shared/model/protocol.ts';
 import type { SessionStore, StoreBatch } from '../../session/store.ts';
+import { detailOf, type ProtocolDetail } from './detail.ts';
 import { Pairer } from './pairer.ts';
 import { DISSECTORS, dissectorNamed } from './registry.ts';
 import { channelIdOf, selectByConnection } from './select.ts';
@@ -99,6 +100,29 @@ export class ProtocolViews {
   /** The protocol messages of one entry, if it carried any. */
   annotationOf(seq: number): ProtocolAnnotation | undefined {
     return this.#annotations.get(seq);
+  }
+
+  /**
+   * The decoded trees of one entry's protocol messages, built now from the store (with a
+   * Socket.IO binary packet's attachments joined in); undefined when the entry has none.
+   */
+  detailOf(seq: number): ProtocolDetail | undefined {
+    const annotation = this.#annotations.get(seq);
+    const entry = this.#store.get(seq);
+    if (annotation === undefined || entry === undefined) return undefined;
+    const store = this.#store;
+    const id = entry.connectionId;
+    return detailOf(annotation, entry, function* () {
+      // The entry's position among its connection's entries, by binary search on seq.
+      let low = 0;
+      let high = store.countOf(id);
+      while (low < high) {
+        const mid = (low + high) >>> 1;
+        if ((store.entryOf(id, mid)?.seq ?? Infinity) <= seq) low = mid + 1;
+        else high = mid;
+      }
+      yield* store.entriesOf(id, low);
+    });
   }
 
   /** Every annotation in seq order. */

@@ -80,6 +80,11 @@ describe('JSON-RPC 2.0', () => {
       [0, 1, 1, 2],
     ]);
     expect(views.unanswered()).toEqual([]);
+    expect(views.detailOf(2)?.trees).toEqual([
+      { jsonrpc: '2.0', id: '1', result: 'B' },
+      { jsonrpc: '2.0', id: 1, result: 'A' },
+    ]);
+    expect(views.detailOf(99)).toBeUndefined();
   });
 
   it('both peers may call each other with the same ids', () => {

@@ -116,6 +116,19 @@ describe('Socket.IO v4 over Engine.IO v4 (WebSocket)', () => {
       ['ack', 2, 6],
     ]);
 
+    // Opening the entry builds the full tree with the attachments joined.
+    expect(views.detailOf(2)?.trees[0]).toEqual({
+      type: 'BINARY_EVENT',
+      nsp: '/',
+      id: 7,
+      attachments: 2,
+      data: ['upload', Uint8Array.of(1, 2, 3), { b: Uint8Array.of(4) }],
+    });
+    expect(views.detailOf(6)?.trees[0]).toMatchObject({
+      type: 'BINARY_ACK',
+      data: [Uint8Array.of(5)],
+    });
+
     const parsed = parseSioPacket(
       '52-["upload",{"_placeholder":true,"num":0},{"b":{"_placeholder":true,"num":1}}]',
     );

@@ -1,0 +1,77 @@
+/**
+ * The full decoded tree of one entry's protocol messages, built when the entry is opened (never
+ * stored): the JSON a message carried, and for Socket.IO binary packets the arguments with their
+ * attachments joined back into the placeholders. Protocols read from a byte stream (STOMP, MQTT)
+ * have no tree beyond their fields: a frame may span entries, so the fields are the view.
+ */
+import type { Entry } from '../../../../shared/model/entry.ts';
+import type { ProtocolAnnotation } from '../../../../shared/model/protocol.ts';
+import { joinAttachments, parseSioPacket } from '../socketio/socketio-packet.ts';
+import { dataText, parseJson } from './text.ts';
+
+export interface ProtocolDetail {
+  annotation: ProtocolAnnotation;
+  /** Per message (same order as `annotation.messages`): its decoded value, when it has one. */
+  trees: unknown[];
+}
+
+/**
+ * `entry` is the annotated entry; `following` yields the later entries of its connection, read
+ * only as far as a Socket.IO binary packet's attachments go.
+ */
+export function detailOf(
+  annotation: ProtocolAnnotation,
+  entry: Entry,
+  following: () => Iterable<Entry>,
+): ProtocolDetail {
+  const text = dataText(entry);
+  const trees = annotation.messages.map((message): unknown => {
+    if (text === undefined || message.malformed !== undefined) return undefined;
+    switch (message.protocol) {
+      case 'jsonrpc': {
+        const parsed = parseJson(text);
+        if (!parsed.ok) return undefined;
+        return Array.isArray(parsed.value)
+          ? (parsed.value as unknown[])[message.index]
+          : parsed.value;
+      }
+      case 'graphql-transport-ws':
+      case 'subscriptions-transport-ws': {
+        const parsed = parseJson(text);
+        return parsed.ok ? parsed.value : undefined;
+      }
+      case 'signalr': {
+        const record = text.split('\u001e')[message.index];
+        if (record === undefined) return undefined;
+        const parsed = parseJson(record);
+        return parsed.ok ? parsed.value : undefined;
+      }
+      case 'socketio':
+        return socketIoTree(text, entry, following);
+      case 'stomp':
+      case 'mqtt':
+        return undefined;
+    }
+  });
+  return { annotation, trees };
+}
+
+function socketIoTree(text: string, entry: Entry, following: () => Iterable<Entry>): unknown {
+  if (!text.startsWith('4')) {
+    const parsed = text.length > 1 ? parseJson(text.slice(1)) : undefined;
+    return parsed?.ok === true ? parsed.value : undefined;
+  }
+  const parsed = parseSioPacket(text.slice(1));
+  if (!parsed.ok) return undefined;
+  const packet = parsed.packet;
+  const wanted = packet.attachments ?? 0;
+  if (wanted === 0) return packet;
+  const attachments: Uint8Array[] = [];
+  for (const next of following()) {
+    if (next.direction !== entry.direction) continue;
+    if (next.kind !== 'binary' || typeof next.payload === 'string') break;
+    attachments.push(next.payload);
+    if (attachments.length >= wanted) break;
+  }
+  return { ...packet, data: joinAttachments(packet.data, attachments) };
+}
