@@ -8,6 +8,7 @@ import type { InspectorApi, ProxyState } from '../shared/api.ts';
 import type { BreakpointState } from '../shared/model/replay.ts';
 import type { Connection } from '../shared/model/connection.ts';
 import type { EntryRow } from '../shared/model/wire.ts';
+import { rowFlags } from '../shared/model/wire.ts';
 import { localApi } from '../main/core/api/local-transport.ts';
 import { InspectorService } from '../main/core/service.ts';
 import { httpServer, listenLoopback, waitFor } from '../main/core/testing/loopback.ts';
@@ -378,6 +379,10 @@ describe.each(transports)('InspectorApi over the %s', (_name, make) => {
       injected.map(async (seq) => (await api.getEntry(seq))?.intervention),
     );
     expect(interventions.filter((i) => i === 'injected')).toHaveLength(2);
+    const injectedRows = (await api.getRows(injected)).filter(
+      (r) => (r.flags & rowFlags.injected) !== 0,
+    );
+    expect(injectedRows).toHaveLength(2);
 
     // A breakpoint pauses the client's message; forwarded edited, the server echoes the edit.
     const states: BreakpointState[] = [];
@@ -410,7 +415,8 @@ describe.each(transports)('InspectorApi over the %s', (_name, make) => {
     const firstOut = (
       await api.queryEntries({ connectionId: id, direction: 'out', kinds: ['text'], limit: 1 })
     ).seqs[0];
-    await api.resendEntry(firstOut ?? 0);
+    // An omitted optional argument passed as undefined travels as omitted on both transports.
+    await api.resendEntry(firstOut ?? 0, undefined);
     await waitFor(() => received.filter((m) => m === 'hello').length === 2);
 
     // Replay the recorded conversation as fast as possible against the same server.

@@ -24,6 +24,12 @@ export const rowFlags = {
   hasNotes: 2,
   fragmented: 4,
   binaryPreview: 8,
+  /** Telltale sent it into a proxied connection (Entry.intervention). */
+  injected: 16,
+  /** A breakpoint or rule changed it before it was forwarded. */
+  edited: 32,
+  /** A breakpoint held it and it was never forwarded. */
+  dropped: 64,
 } as const;
 
 /** An entry with its payload as text or base64, as NDJSON writes it. */

@@ -12,6 +12,7 @@ export function toRow(entry: Entry): EntryRow {
   if (entry.frame?.rsv1) flags |= rowFlags.compressed;
   if (entry.notes?.length) flags |= rowFlags.hasNotes;
   if ((entry.frame?.fragments ?? 1) > 1) flags |= rowFlags.fragmented;
+  if (entry.intervention !== undefined) flags |= rowFlags[entry.intervention];
   let preview: string;
   if (typeof entry.payload === 'string') {
     // One line: line breaks and tabs shown as spaces, so every row keeps its height.

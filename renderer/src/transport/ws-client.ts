@@ -64,7 +64,11 @@ export function connectWsApi(url: string): WsApi {
     pending.clear();
   });
 
-  const { api, dispatch } = buildInspectorApi(async (command, args) => {
+  const { api, dispatch } = buildInspectorApi(async (command, rawArgs) => {
+    // JSON turns an omitted trailing argument (undefined) into null, which optional arguments
+    // refuse: send only the arguments that were given, as IPC's structured clone would.
+    const args = rawArgs.slice();
+    while (args.length > 0 && args[args.length - 1] === undefined) args.pop();
     await ready;
     if (socket.readyState !== WebSocket.OPEN)
       throw new Error('the connection to Telltale is closed');

@@ -38,6 +38,14 @@ function renderRow(patch: Partial<Parameters<typeof TimelineRow>[0]> = {}) {
 }
 
 describe('TimelineRow', () => {
+  it('marks a message Telltale injected, edited or dropped', () => {
+    renderRow({ row: { ...row, flags: rowFlags.binaryPreview | rowFlags.injected } });
+    expect(screen.getAllByRole('cell').at(-1)?.textContent).toBe('injected 00 01 02 ff');
+    cleanup();
+    renderRow({ row: { ...row, flags: rowFlags.dropped } });
+    expect(screen.getAllByRole('cell').at(-1)?.textContent).toBe('dropped 00 01 02 ff');
+  });
+
   it('shows time, direction arrow, kind, payload and wire size, connection and preview', () => {
     const { element } = renderRow();
     const cells = screen.getAllByRole('cell').map((cell) => cell.textContent);

@@ -87,11 +87,27 @@ export const TimelineRow = memo(function TimelineRow(props: TimelineRowProps) {
             ⚠{' '}
           </span>
         )}
+        {interventionOf(row.flags) && (
+          <span
+            className="intervention-mark"
+            title={`Telltale ${interventionOf(row.flags) ?? ''} this message`}
+          >
+            {interventionOf(row.flags)}{' '}
+          </span>
+        )}
         {row.preview}
       </span>
     </div>
   );
 }, sameRow);
+
+/** How Telltale took part in the message, from the row flags (Entry.intervention). */
+function interventionOf(flags: number): 'injected' | 'edited' | 'dropped' | undefined {
+  if ((flags & rowFlags.injected) !== 0) return 'injected';
+  if ((flags & rowFlags.edited) !== 0) return 'edited';
+  if ((flags & rowFlags.dropped) !== 0) return 'dropped';
+  return undefined;
+}
 
 /** Rows are rebuilt from the buffer on each render; equal content means no DOM work. */
 function sameRow(a: TimelineRowProps, b: TimelineRowProps): boolean {
