@@ -2,13 +2,13 @@ import { openSseConnection } from '../core/connect/sse-client.ts';
 import type { SseOutcome } from '../core/connect/sse-client.ts';
 import { openWsConnection } from '../core/connect/ws-client.ts';
 import type { WsOutcome } from '../core/connect/ws-client.ts';
-import { serializeConnection, serializeEntry } from '../core/session/ndjson.ts';
 import { SessionStore } from '../core/session/store.ts';
 import { parseConnectArgs } from './connect-args.ts';
 import { openCliSaveTarget } from './save-option.ts';
 import type { ConnectArgs } from './connect-args.ts';
 import { stopSignal } from './stop-signal.ts';
-import { writeStdout, flushStdout } from './stdout.ts';
+import { printNdjson } from './ndjson-output.ts';
+import { flushStdout } from './stdout.ts';
 
 /**
  * `telltale connect URL …`: opens the connection, prints the connection record and every entry
@@ -19,21 +19,7 @@ export async function runConnect(argv: string[]): Promise<number> {
   const args = parseConnectArgs(argv);
   const store = new SessionStore();
   const writer = args.save ? await openCliSaveTarget(args.save, store, args.redact) : null;
-  // A new connection's line comes before its entries; a changed one (closed, say) after the
-  // entries of the same batch, so the output reads in the order things happened.
-  const printed = new Set<string>();
-  store.subscribe((batch) => {
-    const changed = [];
-    for (const connection of batch.connections) {
-      if (printed.has(connection.id)) changed.push(connection);
-      else {
-        printed.add(connection.id);
-        writeStdout(serializeConnection(connection) + '\n');
-      }
-    }
-    for (const entry of batch.entries) writeStdout(serializeEntry(entry) + '\n');
-    for (const connection of changed) writeStdout(serializeConnection(connection) + '\n');
-  });
+  printNdjson(store);
 
   const session = args.mode === 'ws' ? connectWs(store, args) : connectSse(store, args);
   const stop = stopSignal();

@@ -10,7 +10,7 @@ import { loadRecordingFile } from '../core/replay/load.ts';
 import { ReplayError } from '../core/replay/recording.ts';
 import { SessionFileError } from '../core/session/ndjson-reader.ts';
 import { parsePort, warnIfNotLoopback } from './listen-options.ts';
-import { stopSignal } from './stop-signal.ts';
+import { stopSignal, untilStopped } from './stop-signal.ts';
 import { flushStdout, writeStdout } from './stdout.ts';
 import { UsageError } from './usage.ts';
 
@@ -87,17 +87,7 @@ export async function runMock(argv: string[], stop: AbortSignal = stopSignal()):
   process.stderr.write(
     `telltale: mock of ${loaded.connection.kind} ${loaded.connection.url} (connection ${loaded.connection.id}, ${args.mode}) on ${server.url}\n`,
   );
-  await new Promise<void>((resolve) => {
-    if (stop.aborted) resolve();
-    else
-      stop.addEventListener(
-        'abort',
-        () => {
-          resolve();
-        },
-        { once: true },
-      );
-  });
+  await untilStopped(stop);
   await server.close();
   await flushStdout();
   return 0;

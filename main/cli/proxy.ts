@@ -5,15 +5,14 @@
  * process ends on SIGINT/SIGTERM.
  */
 import { parseArgs } from 'node:util';
-import type { Connection } from '../../shared/model/connection.ts';
 import { loadOrCreateCa } from '../core/proxy/ca.ts';
 import type { CertificateAuthority } from '../core/proxy/ca.ts';
 import { isLoopback, startProxy } from '../core/proxy/proxy-server.ts';
 import type { ProxyHandle } from '../core/proxy/proxy-server.ts';
-import { serializeConnection, serializeEntry } from '../core/session/ndjson.ts';
 import { SessionStore } from '../core/session/store.ts';
 import { dataDir } from '../core/util/data-dir.ts';
-import { stopSignal } from './stop-signal.ts';
+import { stopSignal, untilStopped } from './stop-signal.ts';
+import { printNdjson } from './ndjson-output.ts';
 import { flushStdout, writeStdout } from './stdout.ts';
 import { checkSavePath, openCliSaveTarget } from './save-option.ts';
 import { UsageError } from './usage.ts';
@@ -135,17 +134,7 @@ export async function runProxy(argv: string[]): Promise<number> {
   }
   process.stderr.write(instructions(proxy, args, ca));
 
-  await new Promise<void>((resolve) => {
-    if (stop.aborted) resolve();
-    else
-      stop.addEventListener(
-        'abort',
-        () => {
-          resolve();
-        },
-        { once: true },
-      );
-  });
+  await untilStopped(stop);
   await proxy.close();
   store.flush();
   await writer?.close();
@@ -187,23 +176,6 @@ function instructions(
     );
   }
   return lines.map((l) => `telltale: ${l}\n`).join('');
-}
-
-/** As `connect` prints: a new connection's line before its entries, a changed one after. */
-function printNdjson(store: SessionStore): void {
-  const printed = new Set<string>();
-  store.subscribe((batch) => {
-    const changed: Connection[] = [];
-    for (const connection of batch.connections) {
-      if (printed.has(connection.id)) changed.push(connection);
-      else {
-        printed.add(connection.id);
-        writeStdout(serializeConnection(connection) + '\n');
-      }
-    }
-    for (const entry of batch.entries) writeStdout(serializeEntry(entry) + '\n');
-    for (const connection of changed) writeStdout(serializeConnection(connection) + '\n');
-  });
 }
 
 /** Without --json: one human line per connection when it ends (stderr). */

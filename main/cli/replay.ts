@@ -6,16 +6,15 @@
  * to stderr. Exit 0 when the run completed (differences or not), 1 when it could not connect.
  */
 import { parseArgs } from 'node:util';
-import type { Connection } from '../../shared/model/connection.ts';
 import { loadRecordingFile } from '../core/replay/load.ts';
 import { ReplayError } from '../core/replay/recording.ts';
 import { replayConnection } from '../core/replay/replay-runner.ts';
 import type { ReplayMode, ReplayRun } from '../core/replay/replay-runner.ts';
 import { SessionFileError } from '../core/session/ndjson-reader.ts';
-import { serializeConnection, serializeEntry } from '../core/session/ndjson.ts';
 import { SessionStore } from '../core/session/store.ts';
 import { checkSavePath, openCliSaveTarget } from './save-option.ts';
 import { stopSignal } from './stop-signal.ts';
+import { printNdjson } from './ndjson-output.ts';
 import { flushStdout, writeStdout } from './stdout.ts';
 import { UsageError } from './usage.ts';
 
@@ -183,21 +182,4 @@ export async function runReplay(argv: string[], stop: AbortSignal = stopSignal()
     return 1;
   }
   return 0;
-}
-
-/** As `connect` prints: a new connection's line before its entries, a changed one after. */
-function printNdjson(store: SessionStore): void {
-  const printed = new Set<string>();
-  store.subscribe((batch) => {
-    const changed: Connection[] = [];
-    for (const connection of batch.connections) {
-      if (printed.has(connection.id)) changed.push(connection);
-      else {
-        printed.add(connection.id);
-        writeStdout(serializeConnection(connection) + '\n');
-      }
-    }
-    for (const entry of batch.entries) writeStdout(serializeEntry(entry) + '\n');
-    for (const connection of changed) writeStdout(serializeConnection(connection) + '\n');
-  });
 }

@@ -5,7 +5,7 @@ import { InspectorService } from '../core/service.ts';
 import { dataDir } from '../core/util/data-dir.ts';
 import { telltaleVersion } from '../core/version.ts';
 import { startHeadlessServer } from '../server/server.ts';
-import { stopSignal } from './stop-signal.ts';
+import { stopSignal, untilStopped } from './stop-signal.ts';
 import { flushStdout, writeStdout } from './stdout.ts';
 import { UsageError } from './usage.ts';
 import { parsePort, warnIfNotLoopback } from './listen-options.ts';
@@ -79,16 +79,7 @@ export async function runServe(argv: string[]): Promise<number> {
   }
   if (values.open) openBrowser(server.url);
 
-  await new Promise<void>((resolve) => {
-    if (stop.aborted) resolve();
-    stop.addEventListener(
-      'abort',
-      () => {
-        resolve();
-      },
-      { once: true },
-    );
-  });
+  await untilStopped(stop);
   await service.shutdown();
   await server.close();
   await flushStdout();

@@ -13,3 +13,11 @@ export function stopSignal(): AbortSignal {
   process.on('SIGTERM', handler);
   return controller.signal;
 }
+
+/** Resolves when `stop` fires (at once if it already has). */
+export function untilStopped(stop: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (stop.aborted) resolve();
+    else stop.addEventListener('abort', () => { resolve(); }, { once: true });
+  });
+}

@@ -112,11 +112,14 @@ export async function readNdjsonSession(
   /** The first seq of each connection's entries, to name those without a connection line. */
   const firstSeqs = new Map<string, number>();
 
-  const input = createReadStream(path, { highWaterMark: 1 << 18 });
   // Opened before reading: an unreadable file fails below, as before.
   const file = store.payloadFile(path);
+  let input: ReturnType<typeof createReadStream> | undefined;
   try {
     const fileSize = (await stat(path)).size;
+    // Made only once the file is known to exist: a stream that fails to open with nobody
+    // reading it yet would throw its 'error' event out of the process.
+    input = createReadStream(path, { highWaterMark: 1 << 18 });
     const { budget } = store.memoryStats();
     for await (const { text, terminated, offset, length } of readLines(input)) {
       lineNumber += 1;
@@ -209,7 +212,7 @@ export async function readNdjsonSession(
       cause: error,
     });
   } finally {
-    input.destroy();
+    input?.destroy();
   }
 
   if (header === undefined) {
