@@ -456,7 +456,7 @@ describe('readNdjsonSession', () => {
         '{"type":"annotation","seq":1}',
         entryLine(1),
         '{"type":"annotation","seq":2}',
-        '{"type":"pair"}',
+        '{"type":"future-kind"}',
         '{"type":"diagnostic","rule":"x"}',
         entryLine(2),
         '',
@@ -472,7 +472,7 @@ describe('readNdjsonSession', () => {
       {
         line: 6,
         code: 'unknown-type',
-        message: expect.stringContaining('"pair"') as unknown,
+        message: expect.stringContaining('"future-kind"') as unknown,
       },
     ]);
     // Derived records (llm, diagnostic) are known and recomputed: skipped without a note.

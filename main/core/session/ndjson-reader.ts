@@ -61,7 +61,14 @@ export class SessionFileError extends Error {
  * Lines an export adds after the entries (LLM summaries, diagnostics findings): known, derived
  * from the entries, and so skipped without a note (an export of them recomputes them).
  */
-export const DERIVED_RECORD_TYPES: ReadonlySet<string> = new Set(['llm', 'diagnostic']);
+export const DERIVED_RECORD_TYPES: ReadonlySet<string> = new Set([
+  'llm',
+  'diagnostic',
+  'protocol-channel',
+  'protocol',
+  'pair',
+  'unanswered',
+]);
 
 export type SessionNoteCode =
   | 'unknown-type'
