@@ -36,8 +36,16 @@ beforeAll(async () => {
     res.end('id: 1\nevent: tick\ndata: one\n\n');
   });
   const wss = new WebSocketServer({ server });
-  wss.on('connection', (socket) => {
+  wss.on('connection', (socket, request) => {
     socket.on('message', (data, isBinary) => {
+      if (request.url === '/rpc') {
+        // A JSON-RPC 2.0 server: answers each request by id.
+        const call = JSON.parse(data.toString()) as { id: number; method: string };
+        socket.send(
+          JSON.stringify({ jsonrpc: '2.0', id: call.id, result: { echoed: call.method } }),
+        );
+        return;
+      }
       socket.send(data, { binary: isBinary });
     });
   });
@@ -439,6 +447,39 @@ describe.each(transports)('InspectorApi over the %s', (_name, make) => {
     expect(await api.stopMock(mock.id)).toEqual([]);
     client.close();
     await api.stopProxy();
+  });
+
+  it('reads JSON-RPC in its own words: requests paired with answers, the unanswered listed', async () => {
+    const changed: string[][] = [];
+    const off = harness.api.onProtocols((ids) => changed.push(ids));
+    const rpc = await harness.api.openConnection({ url: echoUrl.replace('/echo', '/rpc') });
+    for (const [id, method] of [
+      [1, 'tools/list'],
+      [2, 'tools/call'],
+    ] as const) {
+      await harness.api.sendMessage(rpc.id, {
+        kind: 'text',
+        text: JSON.stringify({ jsonrpc: '2.0', id, method }),
+      });
+    }
+    await waitFor(() => rows.filter((r) => r.direction === 'in' && r.kind === 'text').length === 2);
+    await waitFor(() => changed.length > 0);
+    const overview = await harness.api.getProtocols();
+    expect(overview.channels).toHaveLength(1);
+    expect(overview.channels[0]).toMatchObject({ protocol: 'jsonrpc' });
+    expect(overview.unanswered).toEqual([]);
+    const request = rows.find((r) => r.direction === 'out' && r.kind === 'text');
+    const detail = await harness.api.getProtocolDetail(request?.seq ?? 0);
+    expect(detail?.annotation.messages[0]).toMatchObject({ protocol: 'jsonrpc' });
+    expect(detail?.pairs).toHaveLength(1);
+    expect(detail?.trees[0]).toMatchObject({ method: 'tools/list' });
+    expect(await harness.api.getProtocolDetail(999_999)).toBeNull();
+    const raw = await harness.api.setProtocol(rpc.id, 'raw');
+    expect(raw.channels).toEqual([]);
+    await expect(harness.api.setProtocol(rpc.id, 'cobol' as 'auto')).rejects.toMatchObject({
+      code: 'invalid-arguments',
+    });
+    off();
   });
 
   it('clears the session, announcing the reset', async () => {

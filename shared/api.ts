@@ -10,6 +10,14 @@ import type { EntryRow, WireEntry } from './model/wire.ts';
 import type { LlmModeOverride, LlmSummary } from './model/llm.ts';
 import type { Finding } from './model/diagnostics.ts';
 import type {
+  ProtocolAnnotation,
+  ProtocolChannel,
+  ProtocolFallback,
+  ProtocolName,
+  ProtocolPair,
+  UnansweredRequest,
+} from './model/protocol.ts';
+import type {
   BreakpointRule,
   BreakpointState,
   HandshakeRule,
@@ -92,6 +100,22 @@ export interface CaCertificate {
   spkiSha256: string;
 }
 
+/** The protocol views of the session (docs/protocols.md). */
+export interface ProtocolOverview {
+  channels: ProtocolChannel[];
+  unanswered: UnansweredRequest[];
+  /** Connections shown raw because their messages did not fit the protocol. */
+  fallbacks: ProtocolFallback[];
+}
+
+/** One entry in its protocol's words: the messages, their decoded trees and their pairs. */
+export interface ProtocolEntryDetail {
+  annotation: ProtocolAnnotation;
+  /** Per message: its decoded value (JSON), when it has one. */
+  trees: unknown[];
+  pairs: ProtocolPair[];
+}
+
 export interface SessionExportRequest {
   format: 'har' | 'ndjson';
   /** Redact Authorization, Cookie, Set-Cookie… (default true). */
@@ -163,6 +187,15 @@ export interface InspectorCommands {
   setLlmMode(connectionId: string, mode: LlmModeOverride | null): Promise<LlmSummary | null>;
   /** The stream diagnostics' current findings (docs/diagnostics.md). */
   listFindings(): Promise<Finding[]>;
+  /** Protocol channels (Socket.IO, JSON-RPC, GraphQL, STOMP, MQTT, SignalR…), pairs, fallbacks. */
+  getProtocols(): Promise<ProtocolOverview>;
+  /** An entry's protocol messages with their decoded trees and pairs; null when it carries none. */
+  getProtocolDetail(seq: number): Promise<ProtocolEntryDetail | null>;
+  /** Reads a connection as this protocol, as raw (`raw`), or detects it again (`auto`). */
+  setProtocol(
+    connectionId: string,
+    protocol: ProtocolName | 'raw' | 'auto',
+  ): Promise<ProtocolOverview>;
   /**
    * Sends Telltale's own message into a live proxied connection: WebSocket text/binary toward
    * the server (`out`) or the client (`in`), or an SSE event toward the client (docs/replay.md).
@@ -204,6 +237,8 @@ export interface InspectorEvents {
   onLlm(listener: (summaries: LlmSummary[]) => void): () => void;
   /** The whole list of findings, whenever it changes. */
   onFindings(listener: (findings: Finding[]) => void): () => void;
+  /** The protocol views of these connections changed (new messages, pairs, a choice). */
+  onProtocols(listener: (connectionIds: string[]) => void): () => void;
   /** Rules or paused messages changed (a message paused, was decided, or timed out). */
   onBreakpoints(listener: (state: BreakpointState) => void): () => void;
 }
@@ -220,6 +255,7 @@ export interface EventPayloads {
   llm: LlmSummary[];
   findings: Finding[];
   breakpoints: BreakpointState;
+  protocols: string[];
 }
 export type EventName = keyof EventPayloads;
 
@@ -247,6 +283,9 @@ export const apiCommandNames = [
   'listLlmSummaries',
   'setLlmMode',
   'listFindings',
+  'getProtocols',
+  'getProtocolDetail',
+  'setProtocol',
   'injectMessage',
   'resendEntry',
   'getBreakpoints',
@@ -268,6 +307,7 @@ export const apiEventNames = [
   'llm',
   'findings',
   'breakpoints',
+  'protocols',
 ] as const satisfies readonly EventName[];
 
 /** `entries` → `onEntries`. */

@@ -3,6 +3,8 @@
  * the Electron shell, the headless server and the tests drive this same object.
  */
 import type {
+  ProtocolEntryDetail,
+  ProtocolOverview,
   CaCertificate,
   ProxySettings,
   ProxyState,
@@ -33,6 +35,8 @@ import { derivedRecords } from './derived-records.ts';
 import { JournalFolder } from './journal-folder.ts';
 import { LiveDiagnostics } from './diagnostics/index.ts';
 import { LlmStreams } from './llm/index.ts';
+import { ProtocolViews } from './protocol/dissect/index.ts';
+import type { ProtocolName } from '../../shared/model/protocol.ts';
 import type { Finding } from '../../shared/model/diagnostics.ts';
 import type { LlmModeOverride, LlmSummary } from '../../shared/model/llm.ts';
 import { ProxyController } from './proxy-controller.ts';
@@ -84,6 +88,7 @@ export class InspectorService implements InspectorApi {
   #unsubscribeStore: (() => void) | undefined;
   /** LLM answers and diagnostics of the current store, live. */
   #llm!: LlmStreams;
+  #protocols!: ProtocolViews;
   #diagnostics!: LiveDiagnostics;
   #journal: NdjsonSessionWriter | undefined;
 
@@ -122,6 +127,10 @@ export class InspectorService implements InspectorApi {
   #attachStore(store: SessionStore): void {
     this.#unsubscribeStore?.();
     this.#store = store;
+    this.#protocols = new ProtocolViews(store);
+    this.#protocols.onChange((connectionIds) => {
+      if (connectionIds.length > 0) this.#events.emit('protocols', connectionIds);
+    });
     this.#llm = new LlmStreams(store);
     this.#llm.onChange((answerIds) => {
       const summaries = answerIds.flatMap((id) => this.#llm.summaryOf(id) ?? []);
@@ -330,6 +339,7 @@ export class InspectorService implements InspectorApi {
     this.#store.flush();
     await this.#journal?.close();
     this.#llm.dispose();
+    this.#protocols.dispose();
     this.#diagnostics.dispose();
     this.#store.dispose();
     this.#attachStore(store);
@@ -375,6 +385,37 @@ export class InspectorService implements InspectorApi {
 
   listFindings(): Promise<Finding[]> {
     return Promise.resolve(this.#diagnostics.findings());
+  }
+
+  getProtocols(): Promise<ProtocolOverview> {
+    return Promise.resolve(this.#protocolOverview());
+  }
+
+  getProtocolDetail(seq: number): Promise<ProtocolEntryDetail | null> {
+    const detail = this.#protocols.detailOf(seq);
+    if (!detail) return Promise.resolve(null);
+    return Promise.resolve({ ...detail, pairs: [...this.#protocols.pairsOf(seq)] });
+  }
+
+  setProtocol(
+    connectionId: string,
+    protocol: ProtocolName | 'raw' | 'auto',
+  ): Promise<ProtocolOverview> {
+    if (!this.#store.getConnection(connectionId))
+      throw new ApiError('not-found', `no connection ${connectionId}`);
+    this.#protocols.setProtocol(
+      connectionId,
+      protocol === 'auto' ? undefined : protocol === 'raw' ? null : protocol,
+    );
+    return Promise.resolve(this.#protocolOverview());
+  }
+
+  #protocolOverview(): ProtocolOverview {
+    return {
+      channels: this.#protocols.channels(),
+      unanswered: this.#protocols.unanswered(),
+      fallbacks: this.#protocols.fallbacks(),
+    };
   }
 
   injectMessage(connectionId: string, direction: Direction, message: SentMessage): Promise<void> {
@@ -487,6 +528,10 @@ export class InspectorService implements InspectorApi {
     return this.#events.on('findings', listener);
   }
 
+  onProtocols(listener: (connectionIds: string[]) => void): () => void {
+    return this.#events.on('protocols', listener);
+  }
+
   onBreakpoints(listener: (state: BreakpointState) => void): () => void {
     return this.#events.on('breakpoints', listener);
   }
@@ -500,6 +545,7 @@ export class InspectorService implements InspectorApi {
     await this.closeAll();
     await this.#journal?.close();
     this.#llm.dispose();
+    this.#protocols.dispose();
     this.#diagnostics.dispose();
   }
 

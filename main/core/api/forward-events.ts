@@ -20,6 +20,7 @@ export function forwardEvents(
     llm: (listener) => service.onLlm(listener),
     findings: (listener) => service.onFindings(listener),
     breakpoints: (listener) => service.onBreakpoints(listener),
+    protocols: (listener) => service.onProtocols(listener),
   };
   const unsubscribers = (Object.keys(subscribers) as EventName[]).map((event) =>
     subscribers[event]((payload) => {

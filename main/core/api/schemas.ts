@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import type { CommandName } from '../../../shared/api.ts';
 import { ENTRY_KINDS } from '../../../shared/model/entry.ts';
+import { PROTOCOL_NAMES } from '../../../shared/model/protocol.ts';
 
 const MiB = 1024 * 1024;
 const shortText = z.string().max(8 * 1024);
@@ -172,6 +173,9 @@ export const commandArgs = {
       .nullable(),
   ]),
   listFindings: z.tuple([]),
+  getProtocols: z.tuple([]),
+  getProtocolDetail: z.tuple([seq]),
+  setProtocol: z.tuple([connectionId, z.enum([...PROTOCOL_NAMES, 'raw', 'auto'])]),
   injectMessage: z.tuple([connectionId, z.enum(['in', 'out']), sentMessage]),
   resendEntry: z.tuple([seq, sentMessage.optional()]),
   getBreakpoints: z.tuple([]),
