@@ -40,7 +40,7 @@ beforeAll(async () => {
     socket.on('message', (data, isBinary) => {
       if (request.url === '/rpc') {
         // A JSON-RPC 2.0 server: answers each request by id.
-        const call = JSON.parse(data.toString()) as { id: number; method: string };
+        const call = JSON.parse((data as Buffer).toString()) as { id: number; method: string };
         socket.send(
           JSON.stringify({ jsonrpc: '2.0', id: call.id, result: { echoed: call.method } }),
         );
