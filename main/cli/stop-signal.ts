@@ -18,6 +18,13 @@ export function stopSignal(): AbortSignal {
 export function untilStopped(stop: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     if (stop.aborted) resolve();
-    else stop.addEventListener('abort', () => { resolve(); }, { once: true });
+    else
+      stop.addEventListener(
+        'abort',
+        () => {
+          resolve();
+        },
+        { once: true },
+      );
   });
 }
