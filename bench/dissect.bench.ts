@@ -164,47 +164,52 @@ function rate(run: () => number): number {
   return (messages / elapsed) * 1000;
 }
 
-const rows: string[][] = [['workload', 'dissector', 'views', 'ws decode']];
-for (const w of workloads) {
-  const list = entries(w.wire);
-  const conn = connection(w.url, w.protocol);
-  const dissector = DISSECTORS.find((d) => d.name === w.name);
-  if (dissector === undefined) throw new Error(`no dissector ${w.name}`);
-  const alone = rate(() => {
-    const instance = dissector.create(conn);
-    let n = 0;
-    for (const e of list) n += instance.feed(e).length;
-    if (n < list.length) throw new Error(`${w.name}: ${n} messages of ${list.length}`);
-    return list.length;
-  });
-  const store = new SessionStore();
-  store.addConnection(conn);
-  for (const e of list) store.appendWithSeq(e);
-  const views = rate(() => {
-    const v = new ProtocolViews(store, { live: false });
-    if (v.pairs().length !== list.length / 2) throw new Error(`${w.name}: pairs missing`);
-    return list.length;
-  });
-  const streams = { out: [] as Uint8Array[], in: [] as Uint8Array[] };
-  for (const e of list) {
-    streams[e.direction].push(
-      frame({
-        opcode: typeof e.payload === 'string' ? 1 : 2,
-        payload: e.payload,
-        mask: e.direction === 'out',
-      }),
-    );
-  }
-  const bytes = { out: concat(streams.out), in: concat(streams.in) };
-  const decode = rate(() => {
-    let n = 0;
-    for (const direction of ['out', 'in'] as const) {
-      const decoder = new WsFrameDecoder(() => n++, { direction });
-      decoder.feed(bytes[direction]);
+export async function main(): Promise<void> {
+  const rows: string[][] = [['workload', 'dissector', 'views', 'ws decode']];
+  for (const w of workloads) {
+    const list = entries(w.wire);
+    const conn = connection(w.url, w.protocol);
+    const dissector = DISSECTORS.find((d) => d.name === w.name);
+    if (dissector === undefined) throw new Error(`no dissector ${w.name}`);
+    const alone = rate(() => {
+      const instance = dissector.create(conn);
+      let n = 0;
+      for (const e of list) n += instance.feed(e).length;
+      if (n < list.length) throw new Error(`${w.name}: ${n} messages of ${list.length}`);
+      return list.length;
+    });
+    const store = new SessionStore();
+    store.addConnection(conn);
+    for (const e of list) store.appendWithSeq(e);
+    const views = rate(() => {
+      const v = new ProtocolViews(store, { live: false });
+      if (v.pairs().length !== list.length / 2) throw new Error(`${w.name}: pairs missing`);
+      return list.length;
+    });
+    const streams = { out: [] as Uint8Array[], in: [] as Uint8Array[] };
+    for (const e of list) {
+      streams[e.direction].push(
+        frame({
+          opcode: typeof e.payload === 'string' ? 1 : 2,
+          payload: e.payload,
+          mask: e.direction === 'out',
+        }),
+      );
     }
-    return n;
-  });
-  rows.push([w.name, ...[alone, views, decode].map((r) => `${Math.round(r / 1000)}k msg/s`)]);
+    const bytes = { out: concat(streams.out), in: concat(streams.in) };
+    const decode = rate(() => {
+      let n = 0;
+      for (const direction of ['out', 'in'] as const) {
+        const decoder = new WsFrameDecoder(() => n++, { direction });
+        decoder.feed(bytes[direction]);
+      }
+      return n;
+    });
+    rows.push([w.name, ...[alone, views, decode].map((r) => `${Math.round(r / 1000)}k msg/s`)]);
+  }
+  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
+  for (const r of rows) console.log(r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  '));
+  await Promise.resolve();
 }
-const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
-for (const r of rows) console.log(r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  '));
+
+if (import.meta.main) await main();

@@ -10,6 +10,7 @@ import { main as session } from './session.bench.ts';
 import { main as proxy } from './proxy.bench.ts';
 import { main as llm } from './llm.bench.ts';
 import { main as diagnostics } from './diagnostics.bench.ts';
+import { main as dissect } from './dissect.bench.ts';
 import { main as ui } from './ui.bench.ts';
 
 const benches: [name: string, title: string, run: () => Promise<void>][] = [
@@ -20,6 +21,11 @@ const benches: [name: string, title: string, run: () => Promise<void>][] = [
   ['session', 'Sessions: journal, open and export (1,000,000 entries)', session],
   ['llm', 'LLM stream assembly (10,000 deltas)', llm],
   ['diagnostics', 'Diagnostics rule engine (1,000,000 entries)', diagnostics],
+  [
+    'dissect',
+    'Protocol dissectors: messages/s alone, through the views, next to the WS decoder',
+    dissect,
+  ],
   ['proxy', 'Proxy cost: direct, net pipe, Telltale, http-proxy, mockttp (about 5 minutes)', proxy],
   ['ui', 'Inspector UI in Chromium (the built renderer)', ui],
 ];
