@@ -11,7 +11,7 @@ import { readJson, writeJson } from './persisted.ts';
 export type DirectionFilter = 'all' | 'in' | 'out';
 export type FilterMode = 'hide' | 'highlight';
 /** What the detail pane shows about a connection when no row is selected. */
-export type ConnectionTab = 'handshake' | 'llm' | 'findings' | 'replay';
+export type ConnectionTab = 'handshake' | 'llm' | 'findings' | 'protocol' | 'replay';
 export type Dialog = null | 'connect' | 'help' | 'proxy' | 'breakpoints' | 'findings';
 
 export interface FilterState {

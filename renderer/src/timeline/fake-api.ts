@@ -92,6 +92,9 @@ export function fakeApi(initial: EntryRow[] = [], connections: Connection[] = []
       onLlm: () => () => undefined,
       onFindings: () => () => undefined,
       onBreakpoints: () => () => undefined,
+      getProtocols: () => Promise.resolve({ channels: [], unanswered: [], fallbacks: [] }),
+      getProtocolDetail: () => Promise.resolve(null),
+      onProtocols: () => () => undefined,
     } satisfies Partial<InspectorApi> as unknown as InspectorApi,
   };
   return fake;

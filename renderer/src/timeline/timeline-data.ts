@@ -12,6 +12,7 @@ import { useUi } from '../stores/ui.ts';
 import { ConnectionStats } from './connection-stats.ts';
 import { IngestQueue, type FrameScheduler, animationFrame } from './ingest.ts';
 import { LiveQuery } from './live-query.ts';
+import { ProtocolSync } from './protocol-sync.ts';
 import { RowBuffer } from './row-buffer.ts';
 
 const rowsPerRequest = 50_000;
@@ -28,9 +29,11 @@ export class TimelineData {
   #early: EntryRow[][] = [];
   #unsubscribe: (() => void)[] = [];
   readonly #queue: IngestQueue;
+  readonly #protocols: ProtocolSync;
 
   constructor(api: InspectorApi, schedule: FrameScheduler = animationFrame) {
     this.api = api;
+    this.#protocols = new ProtocolSync(api);
     this.#queue = new IngestQueue((rows) => {
       this.#ingest(rows);
     }, schedule);
@@ -75,6 +78,7 @@ export class TimelineData {
       api.onBreakpoints((state) => {
         useInsight.getState().setBreakpoints(state);
       }),
+      api.onProtocols(this.#protocols.changed),
     );
     void api
       .getBreakpoints()
@@ -102,6 +106,7 @@ export class TimelineData {
   stop(): void {
     for (const off of this.#unsubscribe) off();
     this.#unsubscribe = [];
+    this.#protocols.stop();
     this.hide.dispose();
     this.highlight.dispose();
   }
@@ -143,6 +148,7 @@ export class TimelineData {
     ]);
     useInsight.getState().resetLlm(summaries);
     useInsight.getState().setFindings(findings);
+    await this.#protocols.refresh();
     const { seqs } = await this.api.queryEntries({});
     for (let i = 0; i < seqs.length; i += rowsPerRequest) {
       this.#ingest(await this.api.getRows(seqs.slice(i, i + rowsPerRequest)));

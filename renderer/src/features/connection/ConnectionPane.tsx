@@ -6,12 +6,15 @@ import { useUi, type ConnectionTab } from '../../stores/ui.ts';
 import { FindingsList } from '../diagnostics/FindingsList.tsx';
 import { ConnectionInfo } from '../inspector/ConnectionInfo.tsx';
 import { LlmView } from '../llm/LlmView.tsx';
+import { ProtocolView } from '../protocols/ProtocolView.tsx';
+import { useProtocols } from '../../stores/protocols.ts';
 import { ReplayPanel } from '../replay/ReplayPanel.tsx';
 
 const tabLabels: Record<ConnectionTab, string> = {
   handshake: 'Handshake',
   llm: 'LLM',
   findings: 'Findings',
+  protocol: 'Protocol',
   replay: 'Replay & mock',
 };
 
@@ -26,6 +29,7 @@ export function ConnectionPane(props: { connectionId: string }) {
   const summary = useInsight((s) => s.llmByConnection[props.connectionId]);
   const allFindings = useInsight((s) => s.findings);
   const mocks = useInsight((s) => s.mocks);
+  const protocols = useProtocols((s) => s.overview);
   const tab = useUi((s) => s.connectionTab);
   useEffect(() => {
     data.api
@@ -43,6 +47,7 @@ export function ConnectionPane(props: { connectionId: string }) {
   const tabs: ConnectionTab[] = ['handshake'];
   if (summary || connection.kind === 'sse') tabs.push('llm');
   tabs.push('findings');
+  tabs.push('protocol');
   if (streams) tabs.push('replay');
   const shown = tabs.includes(tab) ? tab : 'handshake';
 
@@ -90,6 +95,18 @@ export function ConnectionPane(props: { connectionId: string }) {
               />
             )}
             {shown === 'findings' && <FindingsList findings={findings} onSeq={selectSeq} />}
+            {shown === 'protocol' && (
+              <ProtocolView
+                connectionId={connection.id}
+                overview={protocols}
+                setProtocol={async (protocol) => {
+                  useProtocols
+                    .getState()
+                    .setOverview(await data.api.setProtocol(connection.id, protocol));
+                }}
+                onSeq={selectSeq}
+              />
+            )}
             {shown === 'replay' && (
               <ReplayPanel
                 connection={connection}

@@ -5,7 +5,9 @@ import { useTimelineData } from '../../app/data-context.ts';
 import { errorMessage, formatBytes, formatRate } from '../../components/format.ts';
 import { useConnections } from '../../stores/connections.ts';
 import { findingMarkers, useInsight } from '../../stores/insight.ts';
+import { protocolBadges, useProtocols } from '../../stores/protocols.ts';
 import { useUi } from '../../stores/ui.ts';
+import { ProtocolBadge } from '../protocols/ProtocolBadge.tsx';
 
 const live = new Set(['connecting', 'open', 'closing']);
 const initiallyShown = 200;
@@ -29,6 +31,8 @@ export function ConnectionsList() {
   const findings = useInsight((s) => s.findings);
   const llm = useInsight((s) => s.llmEndings);
   const markers = findingMarkers(findings);
+  const protocols = useProtocols((s) => s.overview);
+  const badges = protocolBadges(protocols);
 
   return (
     <section className="connections" aria-label="Connections">
@@ -64,6 +68,7 @@ export function ConnectionsList() {
           if (!connection) return null;
           const counts = data.stats.get(id);
           const rate = data.stats.rate(id);
+          const badge = badges.get(id);
           return (
             <li
               key={id}
@@ -89,6 +94,14 @@ export function ConnectionsList() {
                 <span className="url" title={connection.url}>
                   {connection.url}
                 </span>
+                {badge && (
+                  <ProtocolBadge
+                    info={badge}
+                    onOpen={() => {
+                      useUi.getState().showConnection(id, 'protocol');
+                    }}
+                  />
+                )}
                 {llm[id] && (
                   <button
                     type="button"
