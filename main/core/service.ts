@@ -260,7 +260,7 @@ export class InspectorService implements InspectorApi {
   }
 
   queryEntries(query: EntryQuery): Promise<EntryQueryResult> {
-    const result = matchEntries(this.#store, query);
+    const result = matchEntries(this.#store, query, this.#protocols);
     if ('error' in result) throw new ApiError('invalid-arguments', result.error);
     return Promise.resolve(result);
   }

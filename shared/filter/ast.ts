@@ -4,6 +4,7 @@
  * `parseFilter(stringifyFilter(ast))` gives back an equal tree.
  */
 import type { Direction, EntryKind } from '../model/entry.ts';
+import type { ProtocolName } from '../model/protocol.ts';
 
 export type CompareOp = '=' | '!=' | '<' | '<=' | '>' | '>=';
 
@@ -29,6 +30,49 @@ export type HasWhat = (typeof HAS_VALUES)[number];
 
 export type SizeMeasure = 'payload' | 'wire';
 
+/** `NAME:VALUE` fields of dissected protocol messages (see docs/filter-language.md). */
+export const PROTOCOL_FIELD_NAMES = [
+  'rpc.method',
+  'sio.event',
+  'sio.ns',
+  'signalr.target',
+  'gql.op',
+  'stomp.dest',
+  'mqtt.topic',
+] as const;
+export type ProtocolFieldName = (typeof PROTOCOL_FIELD_NAMES)[number];
+
+/**
+ * Terms answered from the protocol dissection (annotations and pairs by entry seq), not from the
+ * entry itself. Without a protocol context they match nothing.
+ */
+export type ProtocolFilterTerm =
+  /** An entry carrying a message of this protocol. */
+  | { type: 'proto'; protocol: ProtocolName }
+  /** A protocol message kind in the protocol's words (`EVENT`, `PUBLISH`, `request`), any case. */
+  | { type: 'pkind'; kind: string }
+  /** A protocol field, exactly (`mqtt.topic` takes MQTT wildcards `+` and `#`). */
+  | { type: 'pfield'; field: ProtocolFieldName; value: string }
+  /** A JSON-RPC error response. */
+  | { type: 'rpc-error' }
+  /** A request no answer was paired with (yet). */
+  | { type: 'unanswered' }
+  /** An entry in a pair (either end) whose latency compares; milliseconds. */
+  | { type: 'latency'; op: CompareOp; ms: number };
+
+export const PROTOCOL_TERM_TYPES = [
+  'proto',
+  'pkind',
+  'pfield',
+  'rpc-error',
+  'unanswered',
+  'latency',
+] as const;
+
+export function isProtocolTerm(term: FilterTerm): term is ProtocolFilterTerm {
+  return (PROTOCOL_TERM_TYPES as readonly string[]).includes(term.type);
+}
+
 export type FilterTerm =
   /** Case-insensitive substring of the payload text. */
   | { type: 'text'; value: string }
@@ -50,7 +94,8 @@ export type FilterTerm =
   /** A decoder note code (exact, or without/with only its `ws.` / `sse.` namespace). */
   | { type: 'note'; code: string }
   | { type: 'has'; what: HasWhat }
-  | { type: 'json'; path: JsonPathSegment[]; test: JsonTest };
+  | { type: 'json'; path: JsonPathSegment[]; test: JsonTest }
+  | ProtocolFilterTerm;
 
 export type FilterNode =
   | FilterTerm

@@ -89,5 +89,19 @@ function describeTerm(t: FilterTerm): string {
           return `JSON ${path} ${test.op} ${test.value}`;
       }
     }
+    case 'proto':
+      return `protocol ${t.protocol}`;
+    case 'pkind':
+      return `protocol message ${t.kind}`;
+    case 'pfield':
+      return t.field === 'mqtt.topic'
+        ? `MQTT topic matches "${t.value}"`
+        : `${t.field} is "${t.value}"`;
+    case 'rpc-error':
+      return 'JSON-RPC error';
+    case 'unanswered':
+      return 'unanswered request';
+    case 'latency':
+      return `pair latency ${OP_WORDS[t.op]} ${String(t.ms)} ms`;
   }
 }

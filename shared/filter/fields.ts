@@ -10,6 +10,7 @@ import {
   type TextPattern,
 } from './ast.ts';
 import { readJsonPath } from './json-path.ts';
+import { readProtocolKind, readProtoValue } from './protocol-terms.ts';
 import { readRegex } from './regex-literal.ts';
 import { isWordEnd, type Scanner } from './scanner.ts';
 import { numberOf, parseSize, readCompareOp, readValue, type ValueText } from './values.ts';
@@ -27,6 +28,8 @@ export const FIELD_NAMES = [
   'has',
   'url',
   'json',
+  'proto',
+  'pkind',
 ] as const;
 export type FieldName = (typeof FIELD_NAMES)[number];
 
@@ -105,6 +108,10 @@ export function readFieldTerm(s: Scanner, name: FieldName, nameStart: number): F
       return { type: name, pattern: readPattern(s, name, nameStart) };
     case 'json':
       return readJsonTerm(s, nameStart);
+    case 'proto':
+      return readProtoValue(s, nameStart);
+    case 'pkind':
+      return readProtocolKind(s, nameStart);
   }
 }
 

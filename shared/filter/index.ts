@@ -9,10 +9,12 @@ export type {
   JsonPathSegment,
   JsonTest,
   ParseResult,
+  ProtocolFieldName,
+  ProtocolFilterTerm,
   SizeMeasure,
   TextPattern,
 } from './ast.ts';
-export { HAS_VALUES } from './ast.ts';
+export { HAS_VALUES, PROTOCOL_FIELD_NAMES, isProtocolTerm } from './ast.ts';
 export { parseFilter, MAX_FILTER_DEPTH } from './parser.ts';
 export { stringifyFilter } from './stringify.ts';
 export { describeFilter, formatBytes } from './describe.ts';

@@ -3,7 +3,8 @@
  * reading order. Terms come out fully read (fields, values, regexes, JSON paths).
  */
 import type { FilterTerm } from './ast.ts';
-import { isFieldName, readFieldTerm } from './fields.ts';
+import { FIELD_NAMES, isFieldName, readFieldTerm } from './fields.ts';
+import { readProtocolTerm } from './protocol-terms.ts';
 import { readQuoted } from './quoted.ts';
 import { readRegex } from './regex-literal.ts';
 import { isSpace, isWordEnd, type Scanner } from './scanner.ts';
@@ -67,6 +68,8 @@ function readTerm(s: Scanner): FilterTerm | undefined {
     const { source, flags } = readRegex(s);
     return { type: 'regex', source, flags };
   }
+  const protocolTerm = readProtocolTerm(s);
+  if (protocolTerm !== undefined) return protocolTerm;
   FIELD_NAME.lastIndex = start;
   const name = FIELD_NAME.exec(s.text)?.[0] ?? '';
   if (name !== '') {
@@ -79,7 +82,7 @@ function readTerm(s: Scanner): FilterTerm | undefined {
     }
     if (after === ':' && !s.text.startsWith('//', start + name.length + 1)) {
       s.fail(
-        `unknown field "${name}:" (fields: dir, kind, conn, size, wire, code, event, id, note, has, url, json); quote the word to search for it as text`,
+        `unknown field "${name}:" (fields: ${FIELD_NAMES.join(', ')}, and protocol fields such as rpc.method:); quote the word to search for it as text`,
         start,
         start + name.length + 1,
       );

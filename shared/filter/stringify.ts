@@ -6,6 +6,7 @@
 import type { FilterAst, FilterNode, FilterTerm, JsonTest, TextPattern } from './ast.ts';
 import { formatJsonPath } from './json-path.ts';
 import { isKeyword } from './lexer.ts';
+import { formatProtocolTerm, isProtocolWord } from './protocol-terms.ts';
 import { formatQuoted } from './quoted.ts';
 import { formatRegex } from './regex-literal.ts';
 
@@ -36,7 +37,9 @@ function node(n: FilterNode): string {
 }
 
 function word(text: string): string {
-  return BARE_WORD.test(text) && !isKeyword(text) ? text : formatQuoted(text);
+  return BARE_WORD.test(text) && !isKeyword(text) && !isProtocolWord(text)
+    ? text
+    : formatQuoted(text);
 }
 
 function value(text: string): string {
@@ -87,5 +90,7 @@ export function term(t: FilterTerm): string {
       return `has:${t.what}`;
     case 'json':
       return `json:${formatJsonPath(t.path)}${jsonTest(t.test)}`;
+    default:
+      return formatProtocolTerm(t);
   }
 }

@@ -2,6 +2,8 @@ import type { EntryQuery, EntryQueryResult } from '../../../shared/api.ts';
 import type { FilterAst, FilterNode } from '../../../shared/filter/index.ts';
 import { parseFilter } from '../../../shared/filter/index.ts';
 import { queryEntries } from '../filter/index.ts';
+import { ProtocolFilterContext } from '../protocol/dissect/protocol-filter.ts';
+import type { ProtocolViews } from '../protocol/dissect/protocol-views.ts';
 import type { SessionStore } from '../session/store.ts';
 
 /**
@@ -11,6 +13,8 @@ import type { SessionStore } from '../session/store.ts';
 export function matchEntries(
   store: SessionStore,
   query: EntryQuery,
+  /** The store's protocol dissection, for protocol terms (without it they match nothing). */
+  protocols?: ProtocolViews,
 ): EntryQueryResult | { error: string } {
   const parts: FilterNode[] = [];
   const text = query.filter?.trim() ?? '';
@@ -32,6 +36,7 @@ export function matchEntries(
     ...(query.connectionId !== undefined ? { connectionId: query.connectionId } : {}),
     ...(query.fromSeq !== undefined ? { fromSeq: query.fromSeq } : {}),
     ...(query.limit !== undefined ? { limit: query.limit } : {}),
+    ...(protocols !== undefined ? { protocols: new ProtocolFilterContext(protocols) } : {}),
   });
   return { seqs: result.seqs, total: result.total };
 }

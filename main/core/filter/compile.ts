@@ -11,11 +11,13 @@ import type {
   HasWhat,
   TextPattern,
 } from '../../../shared/filter/ast.ts';
+import { isProtocolTerm } from '../../../shared/filter/ast.ts';
 import { selectJsonPath } from '../../../shared/filter/json-path.ts';
 import type { Connection } from '../../../shared/model/connection.ts';
 import type { Entry } from '../../../shared/model/entry.ts';
 import { EntryView, NOT_JSON } from './entry-view.ts';
 import { jsonValueTest } from './json-match.ts';
+import type { FilterProtocolContext } from './protocol-context.ts';
 
 export type EntryPredicate = (entry: Entry, connection?: Connection) => boolean;
 
@@ -24,10 +26,14 @@ type Test = (view: EntryView) => boolean;
 const never: Test = () => false;
 const always: Test = () => true;
 
-export function compileFilter(ast: FilterAst): EntryPredicate {
+/**
+ * `protocols` answers protocol terms (`proto:`, `rpc.method:`, `unanswered`, …) by entry seq;
+ * without it they match nothing (so `-proto:mqtt` matches everything).
+ */
+export function compileFilter(ast: FilterAst, protocols?: FilterProtocolContext): EntryPredicate {
   let strict: EntryPredicate;
   try {
-    strict = compileFilterStrict(ast);
+    strict = compileFilterStrict(ast, protocols);
   } catch {
     // Only a tree that did not come from parseFilter gets here (say, a hand-made bad regex).
     return () => false;
@@ -45,8 +51,11 @@ export function compileFilter(ast: FilterAst): EntryPredicate {
  * The predicate without the safety net: throws only on trees or entries that break their types.
  * The property tests run this one, to show the net in `compileFilter` is never what saves them.
  */
-export function compileFilterStrict(ast: FilterAst): EntryPredicate {
-  const test = ast.type === 'all' ? always : compileNode(ast);
+export function compileFilterStrict(
+  ast: FilterAst,
+  protocols?: FilterProtocolContext,
+): EntryPredicate {
+  const test = ast.type === 'all' ? always : compileNode(ast, protocols);
   const view = new EntryView();
   return (entry, connection) => {
     view.reset(entry, connection);
@@ -58,21 +67,26 @@ export function compileFilterStrict(ast: FilterAst): EntryPredicate {
   };
 }
 
-function compileNode(node: FilterNode): Test {
+function compileNode(node: FilterNode, protocols: FilterProtocolContext | undefined): Test {
   switch (node.type) {
     case 'and': {
-      const tests = node.children.map(compileNode);
+      const tests = node.children.map((c) => compileNode(c, protocols));
       return (v) => tests.every((t) => t(v));
     }
     case 'or': {
-      const tests = node.children.map(compileNode);
+      const tests = node.children.map((c) => compileNode(c, protocols));
       return (v) => tests.some((t) => t(v));
     }
     case 'not': {
-      const test = compileNode(node.child);
+      const test = compileNode(node.child, protocols);
       return (v) => !test(v);
     }
     default:
+      if (isProtocolTerm(node)) {
+        if (protocols === undefined) return never;
+        const term = node;
+        return (v) => protocols.matches(term, v.entry.seq);
+      }
       return compileTerm(node);
   }
 }

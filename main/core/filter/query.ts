@@ -5,6 +5,7 @@ import type { Connection } from '../../../shared/model/connection.ts';
 import type { Entry } from '../../../shared/model/entry.ts';
 import type { SessionStore } from '../session/store.ts';
 import { compileFilter } from './compile.ts';
+import type { FilterProtocolContext } from './protocol-context.ts';
 
 export interface QueryOptions {
   /** Only this connection's entries. */
@@ -13,6 +14,8 @@ export interface QueryOptions {
   fromSeq?: number;
   /** At most this many seqs in `seqs` (the first ones in seq order); `total` still counts all. */
   limit?: number;
+  /** Answers protocol terms; without it they match nothing. Take a fresh one per query. */
+  protocols?: FilterProtocolContext;
 }
 
 export interface QueryResult {
@@ -42,7 +45,7 @@ export function queryEntries(
   } else {
     ast = filter;
   }
-  const matches = compileFilter(ast);
+  const matches = compileFilter(ast, options.protocols);
   const limit = normalizeLimit(options.limit);
   const fromSeq = options.fromSeq ?? 1;
   const seqs: number[] = [];

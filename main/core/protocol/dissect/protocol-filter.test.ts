@@ -28,21 +28,22 @@ describe('protocol filter terms', () => {
   };
 
   it('parses the documented words and refuses others', () => {
-    expect(parseProtocolTerm('proto:MQTT')).toEqual({ type: 'proto', name: 'mqtt' });
+    expect(parseProtocolTerm('proto:MQTT')).toEqual({ type: 'proto', protocol: 'mqtt' });
     expect(parseProtocolTerm('pair.latency>500ms')).toEqual({ type: 'latency', op: '>', ms: 500 });
     expect(parseProtocolTerm('pair.latency<=1.5s')).toEqual({
       type: 'latency',
       op: '<=',
       ms: 1500,
     });
-    expect(parseProtocolTerm('sio.event:chat')).toMatchObject({
-      type: 'field',
-      field: 'event',
+    expect(parseProtocolTerm('sio.event:chat')).toEqual({
+      type: 'pfield',
+      field: 'sio.event',
       value: 'chat',
     });
     expect(parseProtocolTerm('proto:nope')).toBeUndefined();
     expect(parseProtocolTerm('url:x')).toBeUndefined();
     expect(parseProtocolTerm('rpc.method:')).toBeUndefined();
+    expect(parseProtocolTerm('unanswered OR rpc.error')).toBeUndefined();
   });
 
   it('matches entries by protocol, fields, errors, latency and unanswered requests', () => {

@@ -1,27 +1,27 @@
 /**
- * Protocol terms for the filter language, ready to be wired into shared/filter (parser) and
- * main/core/filter (compile): `proto:mqtt`, `rpc.method:tools/call`, `sio.event:chat`,
- * `sio.ns:/chat`, `signalr.target:Send`, `gql.op:OnMessage`, `stomp.dest:/queue/a`,
- * `mqtt.topic:a/#`, `rpc.error`, `pair.latency>500ms`, `unanswered`, and the protocol kind
- * (`pkind:EVENT`). Evaluated against an entry's annotation in a ProtocolViews.
+ * Protocol terms of the filter language (`proto:mqtt`, `pkind:EVENT`, `rpc.method:tools/call`,
+ * `sio.event:chat`, `sio.ns:/chat`, `signalr.target:Send`, `gql.op:OnMessage`,
+ * `stomp.dest:/queue/a`, `mqtt.topic:a/#`, `rpc.error`, `pair.latency>500ms`, `unanswered`),
+ * answered from an entry's annotation and pairs in a ProtocolViews. The terms are parsed by
+ * shared/filter; this is the FilterProtocolContext that main/core/filter evaluates them with.
  */
+import type {
+  CompareOp,
+  ProtocolFieldName,
+  ProtocolFilterTerm,
+} from '../../../../shared/filter/ast.ts';
+import { isProtocolTerm } from '../../../../shared/filter/ast.ts';
+import { parseFilter } from '../../../../shared/filter/parser.ts';
 import type { ProtocolAnnotation, ProtocolName } from '../../../../shared/model/protocol.ts';
-import { PROTOCOL_NAMES } from '../../../../shared/model/protocol.ts';
+import type { FilterProtocolContext } from '../../filter/protocol-context.ts';
 import type { ProtocolViews } from './protocol-views.ts';
 
-export type LatencyOp = '<' | '<=' | '>' | '>=' | '=';
+export type ProtocolTerm = ProtocolFilterTerm;
+export type LatencyOp = CompareOp;
 
-export type ProtocolTerm =
-  | { type: 'proto'; name: ProtocolName }
-  | { type: 'pkind'; kind: string }
-  | { type: 'field'; protocols: readonly ProtocolName[]; field: string; value: string }
-  | { type: 'rpc-error' }
-  | { type: 'latency'; op: LatencyOp; ms: number }
-  | { type: 'unanswered' };
-
-/** `prefix:` → where the value is looked up. */
+/** Filter field → the protocols whose messages carry it and the annotation field it reads. */
 export const PROTOCOL_FIELDS: Readonly<
-  Record<string, { protocols: readonly ProtocolName[]; field: string }>
+  Record<ProtocolFieldName, { protocols: readonly ProtocolName[]; field: string }>
 > = {
   'rpc.method': { protocols: ['jsonrpc'], field: 'method' },
   'sio.event': { protocols: ['socketio'], field: 'event' },
@@ -32,71 +32,61 @@ export const PROTOCOL_FIELDS: Readonly<
   'mqtt.topic': { protocols: ['mqtt'], field: 'topic' },
 };
 
-/** One filter word as a protocol term, or undefined when it is not one. */
+/** One filter word as a protocol term, or undefined when it is not one (or does not parse). */
 export function parseProtocolTerm(word: string): ProtocolTerm | undefined {
-  if (word === 'unanswered') return { type: 'unanswered' };
-  if (word === 'rpc.error') return { type: 'rpc-error' };
-  const latency = /^pair\.latency(<=|>=|<|>|=)(\d+(?:\.\d+)?)(ms|s)?$/.exec(word);
-  if (latency !== null) {
-    const ms = Number(latency[2]) * (latency[3] === 's' ? 1000 : 1);
-    return { type: 'latency', op: latency[1] as LatencyOp, ms };
-  }
-  const colon = word.indexOf(':');
-  if (colon <= 0) return undefined;
-  const prefix = word.slice(0, colon);
-  const value = word.slice(colon + 1);
-  if (value === '') return undefined;
-  if (prefix === 'proto') {
-    const name = PROTOCOL_NAMES.find((n) => n === value.toLowerCase());
-    return name === undefined ? undefined : { type: 'proto', name };
-  }
-  if (prefix === 'pkind') return { type: 'pkind', kind: value };
-  const target = PROTOCOL_FIELDS[prefix];
-  return target === undefined ? undefined : { type: 'field', ...target, value };
+  const parsed = parseFilter(word);
+  if (!parsed.ok || parsed.filter.type === 'all') return undefined;
+  const node = parsed.filter;
+  return node.type !== 'and' && node.type !== 'or' && node.type !== 'not' && isProtocolTerm(node)
+    ? node
+    : undefined;
 }
 
 /**
  * Answers protocol terms for entries of one ProtocolViews. Take one per query: the unanswered
- * set is read once, when created.
+ * set is read once, the first time `unanswered` is asked.
  */
-export class ProtocolFilterContext {
+export class ProtocolFilterContext implements FilterProtocolContext {
   readonly #views: ProtocolViews;
-  readonly #unanswered: Set<number>;
+  #unanswered: Set<number> | undefined;
 
   constructor(views: ProtocolViews) {
     this.#views = views;
-    this.#unanswered = new Set(views.unanswered().map((u) => u.request.seq));
   }
 
   matches(term: ProtocolTerm, seq: number): boolean {
+    if (term.type === 'latency') {
+      return this.#views.pairsOf(seq).some((p) => compare(p.latencyMs, term.op, term.ms));
+    }
+    if (term.type === 'unanswered') {
+      this.#unanswered ??= new Set(this.#views.unanswered().map((u) => u.request.seq));
+      return this.#unanswered.has(seq);
+    }
     const annotation = this.#views.annotationOf(seq);
     if (annotation === undefined) return false;
     switch (term.type) {
       case 'proto':
-        return annotation.messages.some((m) => m.protocol === term.name);
+        return annotation.messages.some((m) => m.protocol === term.protocol);
       case 'pkind': {
         const kind = term.kind.toLowerCase();
         return annotation.messages.some((m) => m.kind.toLowerCase() === kind);
       }
-      case 'field':
+      case 'pfield':
         return fieldMatches(annotation, term);
       case 'rpc-error':
         return annotation.messages.some((m) => m.protocol === 'jsonrpc' && m.kind === 'error');
-      case 'unanswered':
-        return this.#unanswered.has(seq);
-      case 'latency':
-        return this.#views.pairsOf(seq).some((p) => compare(p.latencyMs, term.op, term.ms));
     }
   }
 }
 
 function fieldMatches(
   annotation: ProtocolAnnotation,
-  term: Extract<ProtocolTerm, { type: 'field' }>,
+  term: Extract<ProtocolTerm, { type: 'pfield' }>,
 ): boolean {
+  const { protocols, field } = PROTOCOL_FIELDS[term.field];
   for (const m of annotation.messages) {
-    if (!term.protocols.includes(m.protocol)) continue;
-    if (term.field === 'topic') {
+    if (!protocols.includes(m.protocol)) continue;
+    if (field === 'topic') {
       // MQTT: a PUBLISH topic against a filter with wildcards, or a SUBSCRIBE naming it.
       const topic = m.fields.topic;
       if (typeof topic === 'string' && mqttTopicMatches(term.value, topic)) return true;
@@ -104,7 +94,7 @@ function fieldMatches(
       if (typeof topics === 'string' && topics.split(',').includes(term.value)) return true;
       continue;
     }
-    const value = m.fields[term.field];
+    const value = m.fields[field];
     if (value !== undefined && value !== null && String(value) === term.value) return true;
   }
   return false;
@@ -127,7 +117,7 @@ export function mqttTopicMatches(filter: string, topic: string): boolean {
   return f.length === t.length;
 }
 
-function compare(a: number, op: LatencyOp, b: number): boolean {
+function compare(a: number, op: CompareOp, b: number): boolean {
   switch (op) {
     case '<':
       return a < b;
@@ -139,5 +129,7 @@ function compare(a: number, op: LatencyOp, b: number): boolean {
       return a >= b;
     case '=':
       return a === b;
+    case '!=':
+      return a !== b;
   }
 }
