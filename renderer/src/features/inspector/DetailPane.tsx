@@ -12,6 +12,8 @@ import { bytesToBase64, bytesToHex, decodePayload } from './payload.ts';
 import { rawEventText } from './sse-raw.ts';
 import { canResend, interventionLabels } from './resend.ts';
 import { ResendBar } from './ResendBar.tsx';
+import { ProtocolMessages } from '../protocols/ProtocolMessages.tsx';
+import { useProtocolDetail } from '../protocols/useProtocolDetail.ts';
 
 type Tab = 'text' | 'json' | 'hex' | 'raw';
 
@@ -74,6 +76,7 @@ function EntryDetail(props: { entry: WireEntry }) {
   const { entry } = props;
   const data = useTimelineData();
   const payload = decodePayload(entry);
+  const protocol = useProtocolDetail(entry.seq);
   const isEvent = entry.kind === 'event' || entry.kind === 'comment';
   const tabs: Tab[] = [];
   if (payload.json) tabs.push('json');
@@ -140,6 +143,14 @@ function EntryDetail(props: { entry: WireEntry }) {
           ))}
         </div>
       </header>
+      {protocol && (
+        <ProtocolMessages
+          detail={protocol}
+          onJump={(ref) => {
+            useUi.getState().selectRow(ref.seq, ref.connectionId);
+          }}
+        />
+      )}
       <div className="payload" role="tabpanel">
         {tab === 'json' && payload.json && (
           <JsonTree value={payload.json.value} onFilter={setFilter} />
