@@ -7,13 +7,31 @@ import type {
   JsonPathSegment,
   JsonTest,
 } from '../../../shared/filter/ast.ts';
-import { HAS_VALUES } from '../../../shared/filter/ast.ts';
+import { HAS_VALUES, PROTOCOL_FIELD_NAMES } from '../../../shared/filter/ast.ts';
+import { PROTOCOL_NAMES } from '../../../shared/model/protocol.ts';
 import { ENTRY_KINDS } from '../../../shared/filter/fields.ts';
 
 const stringArb = fc.oneof(
   fc.string({ maxLength: 12 }),
   fc.string({ unit: 'binary', maxLength: 8 }),
-  fc.constantFrom('and', 'OR', 'not', '-x', 'kind:text', 'a b', '"', '\\', '/re/', 'size>1', ''),
+  fc.constantFrom(
+    'and',
+    'OR',
+    'not',
+    '-x',
+    'kind:text',
+    'a b',
+    '"',
+    '\\',
+    '/re/',
+    'size>1',
+    '',
+    'unanswered',
+    'RPC.Error',
+    'rpc.method:x',
+    'a/#',
+    '/chat',
+  ),
 );
 const nonEmptyArb = stringArb.filter((s) => s !== '');
 
@@ -56,6 +74,23 @@ const jsonTestArb: fc.Arbitrary<JsonTest> = fc.oneof(
   fc.record({ op: fc.constantFrom('<', '<=', '>', '>=' as const), value: numberArb }),
 );
 
+/** Protocol terms; latencies are whole microseconds, as the parser keeps them. */
+export const protocolTermArb: fc.Arbitrary<FilterTerm> = fc.oneof(
+  fc.constantFrom(...PROTOCOL_NAMES).map((protocol) => ({ type: 'proto' as const, protocol })),
+  stringArb.map((kind) => ({ type: 'pkind' as const, kind })),
+  fc.record({
+    type: fc.constant('pfield' as const),
+    field: fc.constantFrom(...PROTOCOL_FIELD_NAMES),
+    value: stringArb,
+  }),
+  fc.constantFrom({ type: 'rpc-error' as const }, { type: 'unanswered' as const }),
+  fc.record({
+    type: fc.constant('latency' as const),
+    op: opArb,
+    ms: fc.integer({ min: 0, max: 1e15 }).map((us) => us / 1000),
+  }),
+);
+
 const termArb: fc.Arbitrary<FilterTerm> = fc.oneof(
   stringArb.map((value) => ({ type: 'text' as const, value })),
   regexArb.map((r) => ({ type: 'regex' as const, ...r })),
@@ -79,6 +114,7 @@ const termArb: fc.Arbitrary<FilterTerm> = fc.oneof(
     path: fc.array(segmentArb, { maxLength: 4 }),
     test: jsonTestArb,
   }),
+  protocolTermArb,
 );
 
 const { node: nodeArb } = fc.letrec<{ node: FilterNode }>((tie) => ({

@@ -39,6 +39,16 @@ describe('stringifyFilter', () => {
     ['json:items[*].id', 'json:$.items[*].id'],
     ['json:[\'x y\']~"a b"', 'json:$["x y"]~"a b"'],
     ['json:$.n>=1e3', 'json:$.n>=1000'],
+    ['PROTO:MQTT', 'proto:mqtt'],
+    ['RPC.METHOD:tools/call', 'rpc.method:tools/call'],
+    ['sio.ns:/chat', 'sio.ns:/chat'],
+    ['gql.op:"a b"', 'gql.op:"a b"'],
+    ['mqtt.topic:""', 'mqtt.topic:""'],
+    ['pkind:EVENT', 'pkind:EVENT'],
+    ['Rpc.Error unanswered', 'rpc.error unanswered'],
+    ['"unanswered" "RPC.error"', '"unanswered" "RPC.error"'],
+    ['pair.latency:1.5s', 'pair.latency=1500ms'],
+    ['pair.latency>250', 'pair.latency>250ms'],
   ])('%j → %j', (text, expected) => {
     expect(stringifyFilter(parsed(text))).toBe(expected);
   });
@@ -54,6 +64,12 @@ describe('describeFilter', () => {
       '(text contains "a" or text contains "b") and JSON $.type is chat',
     );
     expect(describeFilter(parsed('json:$'))).toBe('payload is JSON');
+    expect(describeFilter(parsed('proto:mqtt mqtt.topic:a/# -unanswered'))).toBe(
+      'protocol mqtt and MQTT topic matches "a/#" and not unanswered request',
+    );
+    expect(describeFilter(parsed('rpc.error OR pair.latency>=1s OR sio.event:chat'))).toBe(
+      'JSON-RPC error or pair latency at least 1000 ms or sio.event is "chat"',
+    );
   });
 
   it('formats byte counts in binary units', () => {
