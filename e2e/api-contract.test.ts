@@ -473,6 +473,12 @@ describe.each(transports)('InspectorApi over the %s', (_name, make) => {
     expect(detail?.annotation.messages[0]).toMatchObject({ protocol: 'jsonrpc' });
     expect(detail?.pairs).toHaveLength(1);
     expect(detail?.trees[0]).toMatchObject({ method: 'tools/list' });
+    const called = rows.find((r) => r.direction === 'out' && r.preview.includes('tools/call'));
+    // Protocol terms match the message carrying the field: the request, not its answer.
+    expect(await harness.api.queryEntries({ filter: 'rpc.method:tools/call' })).toEqual({
+      seqs: [called?.seq],
+      total: 1,
+    });
     expect(await harness.api.getProtocolDetail(999_999)).toBeNull();
     const raw = await harness.api.setProtocol(rpc.id, 'raw');
     expect(raw.channels).toEqual([]);
