@@ -146,6 +146,7 @@ function EntryDetail(props: { entry: WireEntry }) {
       {protocol && (
         <ProtocolMessages
           detail={protocol}
+          foldTrees={payload.json !== null && protocol.annotation.messages.length === 1}
           onJump={(ref) => {
             useUi.getState().selectRow(ref.seq, ref.connectionId);
           }}

@@ -67,6 +67,13 @@ describe('ProtocolMessages', () => {
     expect(onJump).toHaveBeenCalledWith(expect.objectContaining({ seq: 3 }));
   });
 
+  it('folds the tree when the payload view already shows it', () => {
+    render(<ProtocolMessages detail={makeRequestDetail()} foldTrees onJump={vi.fn()} />);
+    expect(screen.queryByRole('tree')).toBeNull();
+    fireEvent.click(screen.getByRole('button', { name: '▸ Decoded' }));
+    expect(screen.getByRole('tree').textContent).toContain('add');
+  });
+
   it('formats long fields and latencies', () => {
     expect(formatFieldValue('x'.repeat(300))).toHaveLength(201);
     expect(formatFieldValue(null)).toBe('null');

@@ -16,6 +16,8 @@ import { protocolLabels } from '../../stores/protocols.ts';
  */
 export function ProtocolMessages(props: {
   detail: ProtocolEntryDetail;
+  /** The payload's own JSON view already shows the same tree: start every tree folded. */
+  foldTrees?: boolean;
   onJump: (ref: MessageRef) => void;
 }) {
   const { annotation, trees, pairs } = props.detail;
@@ -29,7 +31,7 @@ export function ProtocolMessages(props: {
           tree={trees[message.index]}
           pairs={pairs.filter((pair) => endOf(pair, annotation.seq, message.index) !== null)}
           seq={annotation.seq}
-          openTree={annotation.messages.length === 1}
+          openTree={annotation.messages.length === 1 && props.foldTrees !== true}
           onJump={props.onJump}
         />
       ))}
