@@ -118,6 +118,9 @@ describe('protocol views in the UI', () => {
       page.getByRole('tab', { name: 'Protocol' }).getAttribute('aria-selected'),
     ).toBe('true');
     expect(await detail.textContent()).toContain('Chosen by');
+    const calls = detail.getByRole('region', { name: 'Calls' });
+    await poll(() => calls.textContent()).toMatch(/add7ok\d+ ms#\d+#\d+/);
+    await page.screenshot({ path: join(root, 'out/screenshots/ui-protocol-tab.png') });
     await detail.getByRole('combobox', { name: 'Read as protocol' }).selectOption('raw');
     await poll(() => badge.count()).toBe(0);
     await detail.getByRole('combobox', { name: 'Read as protocol' }).selectOption('auto');

@@ -65,6 +65,7 @@ describe('ProtocolView', () => {
         overview={makeOverview()}
         setProtocol={setProtocol}
         onSeq={onSeq}
+        showTables={false}
       />,
     );
     expect(screen.getByText('Chosen by').nextSibling?.textContent).toBe('sniff');
@@ -92,6 +93,7 @@ describe('ProtocolView', () => {
         })}
         setProtocol={() => Promise.reject(new Error('unknown connection'))}
         onSeq={vi.fn()}
+        showTables={false}
       />,
     );
     expect(screen.getByText(/did not read as STOMP \(no NUL terminator\)/)).toBeTruthy();

@@ -1,5 +1,6 @@
 import type { ProtocolOverview } from '../../../../shared/api.ts';
 import { protocolLabels } from '../../stores/protocols.ts';
+import { ChannelTablesLoader } from './ChannelTablesLoader.tsx';
 import { ProtocolPicker, type ProtocolSetting } from './ProtocolPicker.tsx';
 
 /**
@@ -11,6 +12,8 @@ export function ProtocolView(props: {
   overview: ProtocolOverview;
   setProtocol: (protocol: ProtocolSetting) => Promise<void>;
   onSeq: (seq: number, connectionId: string) => void;
+  /** The tables read the channel's entries through the api (off in unit tests of the rest). */
+  showTables?: boolean;
 }) {
   const { overview, connectionId } = props;
   const channel = overview.channels.find((c) => c.connectionIds.includes(connectionId));
@@ -89,6 +92,9 @@ export function ProtocolView(props: {
                 </tbody>
               </table>
             </section>
+          )}
+          {props.showTables !== false && (
+            <ChannelTablesLoader connectionIds={channel.connectionIds} onSeq={props.onSeq} />
           )}
         </>
       )}
