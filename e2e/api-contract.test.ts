@@ -479,6 +479,16 @@ describe.each(transports)('InspectorApi over the %s', (_name, make) => {
       seqs: [called?.seq],
       total: 1,
     });
+    // A filtered export reads protocol terms the same way.
+    const exported = await harness.api.exportSession({
+      format: 'ndjson',
+      filter: 'rpc.method:tools/call',
+    });
+    const exportedEntries = exported.text
+      .split('\n')
+      .filter((line) => line.startsWith('{"type":"entry"'));
+    expect(exportedEntries).toHaveLength(1);
+    expect(exportedEntries[0]).toContain('tools/call');
     expect(await harness.api.getProtocolDetail(999_999)).toBeNull();
     const raw = await harness.api.setProtocol(rpc.id, 'raw');
     expect(raw.channels).toEqual([]);

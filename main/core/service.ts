@@ -35,7 +35,7 @@ import { derivedRecords } from './derived-records.ts';
 import { JournalFolder } from './journal-folder.ts';
 import { LiveDiagnostics } from './diagnostics/index.ts';
 import { LlmStreams } from './llm/index.ts';
-import { ProtocolViews } from './protocol/dissect/index.ts';
+import { ProtocolFilterContext, ProtocolViews } from './protocol/dissect/index.ts';
 import type { ProtocolName } from '../../shared/model/protocol.ts';
 import type { Finding } from '../../shared/model/diagnostics.ts';
 import type { LlmModeOverride, LlmSummary } from '../../shared/model/llm.ts';
@@ -289,7 +289,7 @@ export class InspectorService implements InspectorApi {
 
   exportSession(request: SessionExportRequest): Promise<SessionFileContent> {
     this.#store.flush();
-    return exportSessionText(this.#store, request);
+    return exportSessionText(this.#store, request, new ProtocolFilterContext(this.#protocols));
   }
 
   async importSession(file: SessionFileContent): Promise<SessionOpened> {
@@ -328,7 +328,7 @@ export class InspectorService implements InspectorApi {
   async saveSessionPath(path: string, request: SessionExportRequest): Promise<void> {
     this.#store.flush();
     await saveSessionFile(path, this.#store, {
-      ...exportOptions(request),
+      ...exportOptions(request, new ProtocolFilterContext(this.#protocols)),
       extraRecords: derivedRecords(this.#store),
     });
   }

@@ -5,6 +5,7 @@ import type { SessionExportRequest, SessionFileContent } from '../../../shared/a
 import { parseFilter } from '../../../shared/filter/index.ts';
 import { compileFilter } from '../filter/index.ts';
 import type { EntryPredicate } from '../filter/compile.ts';
+import type { FilterProtocolContext } from '../filter/protocol-context.ts';
 import { derivedRecords } from '../derived-records.ts';
 import { openSessionFile, saveSessionFile } from '../session/session-file.ts';
 import type { OpenedSession, SaveSessionOptions } from '../session/session-file.ts';
@@ -16,7 +17,10 @@ import { ApiError } from './api-error.ts';
  * Both directions go through the same file code the CLI uses, by way of a private temp folder.
  */
 /** Export options for the session file code from an API request (filter compiled, redaction). */
-export function exportOptions(request: SessionExportRequest): SaveSessionOptions {
+export function exportOptions(
+  request: SessionExportRequest,
+  protocols?: FilterProtocolContext,
+): SaveSessionOptions {
   let entryFilter: EntryPredicate | undefined;
   if (request.filter?.trim()) {
     const parsed = parseFilter(request.filter);
@@ -26,7 +30,7 @@ export function exportOptions(request: SessionExportRequest): SaveSessionOptions
         `filter: ${parsed.error.message} (at character ${parsed.error.start + 1})`,
       );
     }
-    entryFilter = compileFilter(parsed.filter);
+    entryFilter = compileFilter(parsed.filter, protocols);
   }
   return {
     redact:
@@ -43,8 +47,9 @@ export function exportOptions(request: SessionExportRequest): SaveSessionOptions
 export async function exportSessionText(
   store: SessionStore,
   request: SessionExportRequest,
+  protocols?: FilterProtocolContext,
 ): Promise<SessionFileContent> {
-  const options = exportOptions(request);
+  const options = exportOptions(request, protocols);
   const fileName = `telltale-session-${new Date().toISOString().slice(0, 19).replace(/:/g, '-')}.${request.format}`;
   return withTempDir(async (dir) => {
     const path = join(dir, fileName);
