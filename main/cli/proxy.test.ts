@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -92,6 +92,16 @@ describe('telltale proxy', () => {
     expect(proxy.err()).toContain(join(dir, 'telltale-ca.pem'));
     proxy.child.kill('SIGINT');
     expect(await proxy.exit).toBe(0);
+  });
+
+  it('without --save spills payloads to a private file, removed when it ends', async () => {
+    const tmp = tempDir();
+    const proxy = run('proxy', ['--port', '0'], { TELLTALE_DATA_DIR: tempDir(), TMPDIR: tmp });
+    await waitFor(() => proxy.out().includes('\n'), 10_000, 'listening line');
+    expect(readdirSync(tmp).filter((name) => name.startsWith('telltale-spill-'))).toHaveLength(1);
+    proxy.child.kill('SIGTERM');
+    expect(await proxy.exit).toBe(0);
+    expect(readdirSync(tmp)).toEqual([]);
   });
 
   it('exits 1 when the port is taken', async () => {

@@ -13,6 +13,7 @@ import { SessionStore } from '../core/session/store.ts';
 import { dataDir } from '../core/util/data-dir.ts';
 import { stopSignal, untilStopped } from './stop-signal.ts';
 import { printNdjson } from './ndjson-output.ts';
+import { openSpillFile } from './spill-file.ts';
 import { flushStdout, writeStdout } from './stdout.ts';
 import { checkSavePath, openCliSaveTarget } from './save-option.ts';
 import { UsageError } from './usage.ts';
@@ -100,7 +101,9 @@ export async function runProxy(argv: string[]): Promise<number> {
   // Handlers first: a signal that arrives as soon as the URL is printed still ends cleanly.
   const stop = stopSignal();
   const store = new SessionStore();
-  const writer = args.save ? await openCliSaveTarget(args.save, store, args.redact) : null;
+  const writer = args.save
+    ? await openCliSaveTarget(args.save, store, args.redact)
+    : openSpillFile(store);
   if (args.json) printNdjson(store);
   else printSummaries(store);
 
@@ -117,7 +120,7 @@ export async function runProxy(argv: string[]): Promise<number> {
     });
   } catch (error) {
     process.stderr.write(`telltale: cannot start the proxy: ${(error as Error).message}\n`);
-    await writer?.close();
+    await writer.close();
     return 1;
   }
   if (args.json) {
@@ -137,7 +140,7 @@ export async function runProxy(argv: string[]): Promise<number> {
   await untilStopped(stop);
   await proxy.close();
   store.flush();
-  await writer?.close();
+  await writer.close();
   await flushStdout();
   return 0;
 }
