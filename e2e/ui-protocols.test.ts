@@ -102,6 +102,11 @@ describe('protocol views in the UI', () => {
     const badge = item.getByRole('button', { name: 'protocol JSON-RPC' });
     await poll(() => badge.count()).toBe(1);
 
+    // The timeline previews both rows in protocol words, before the raw text.
+    const words = page.locator('[role=row][data-seq] .protocol-preview');
+    await poll(() => words.count()).toBe(2);
+    expect(await words.first().textContent()).toContain('add');
+
     // The request in protocol words, paired with its answer.
     await rows(page, '"method":"add"').dispatchEvent('mousedown');
     const detail = page.getByRole('complementary', { name: 'Detail' });

@@ -12,6 +12,7 @@ import { useUi } from '../stores/ui.ts';
 import { ConnectionStats } from './connection-stats.ts';
 import { IngestQueue, type FrameScheduler, animationFrame } from './ingest.ts';
 import { LiveQuery } from './live-query.ts';
+import { ProtocolPreviews } from './protocol-previews.ts';
 import { ProtocolSync } from './protocol-sync.ts';
 import { RowBuffer } from './row-buffer.ts';
 
@@ -23,6 +24,7 @@ export class TimelineData {
   readonly hide: LiveQuery;
   readonly highlight: LiveQuery;
   readonly api: InspectorApi;
+  readonly previews: ProtocolPreviews;
   #version = 0;
   #listeners = new Set<() => void>();
   #booting = true;
@@ -34,6 +36,7 @@ export class TimelineData {
   constructor(api: InspectorApi, schedule: FrameScheduler = animationFrame) {
     this.api = api;
     this.#protocols = new ProtocolSync(api);
+    this.previews = new ProtocolPreviews(api);
     this.#queue = new IngestQueue((rows) => {
       this.#ingest(rows);
     }, schedule);
@@ -139,6 +142,7 @@ export class TimelineData {
     this.#queue.drop();
     this.buffer.clear();
     this.stats.clear();
+    this.previews.clear();
     const connections = await this.api.listConnections();
     useConnections.getState().reset(connections);
     // What the core derived from the old session goes with it; a failure here only hides extras.

@@ -100,9 +100,10 @@ export function ConnectionPane(props: { connectionId: string }) {
                 connectionId={connection.id}
                 overview={protocols}
                 setProtocol={async (protocol) => {
-                  useProtocols
-                    .getState()
-                    .setOverview(await data.api.setProtocol(connection.id, protocol));
+                  const overview = await data.api.setProtocol(connection.id, protocol);
+                  // The connection's entries now read differently: previews are fetched again.
+                  data.previews.clear();
+                  useProtocols.getState().setOverview(overview);
                 }}
                 onSeq={selectSeq}
               />

@@ -10,6 +10,7 @@ import { useTimelineData } from '../../app/data-context.ts';
 import { formatClock, formatRelative } from '../../components/format.ts';
 import { useConnections } from '../../stores/connections.ts';
 import { useInsight } from '../../stores/insight.ts';
+import { useProtocols } from '../../stores/protocols.ts';
 import { useUi } from '../../stores/ui.ts';
 import { registerTimelineCommands } from './commands.ts';
 import { useFixedWindow } from './useFixedWindow.ts';
@@ -24,6 +25,12 @@ export function Timeline() {
   const follow = useUi((s) => s.follow);
   const selectedSeq = useUi((s) => s.selectedSeq);
   const stalls = useInsight((s) => s.stalls);
+  useSyncExternalStore(data.previews.subscribe, data.previews.getVersion);
+  const channels = useProtocols((s) => s.overview.channels);
+  const dissected = useMemo(
+    () => new Set(channels.flatMap((channel) => channel.connectionIds)),
+    [channels],
+  );
   const timeDisplay = useUi((s) => s.timeDisplay);
   const connections = useConnections((s) => s.byId);
   const order = useConnections((s) => s.order);
@@ -99,6 +106,18 @@ export function Timeline() {
 
   const positionsOnScreen: number[] = [];
   for (let position = start; position < end; position++) positionsOnScreen.push(position);
+  // Protocol words only for the rows on screen, and only on connections a dissector reads.
+  const previewSeqs: number[] = [];
+  for (const position of positionsOnScreen) {
+    const index = view.indexAt(position);
+    const connectionId = data.buffer.row(index)?.connectionId;
+    if (connectionId !== undefined && dissected.has(connectionId))
+      previewSeqs.push(data.buffer.seqAt(index));
+  }
+  const previewKey = previewSeqs.join(',');
+  useEffect(() => {
+    if (previewKey !== '') data.previews.want(previewKey.split(',').map(Number));
+  }, [data, previewKey]);
   return (
     <section className="timeline" aria-label="Timeline">
       <div className="timeline-head" role="row">
@@ -140,6 +159,9 @@ export function Timeline() {
                 dimmed={view.highlighting && !highlighted}
                 top={position * ROW_HEIGHT}
                 stallMs={stalls.get(row.seq)}
+                protocolPreview={
+                  dissected.has(row.connectionId) ? data.previews.get(row.seq) : undefined
+                }
                 onSelect={select}
               />
             );

@@ -38,6 +38,14 @@ function renderRow(patch: Partial<Parameters<typeof TimelineRow>[0]> = {}) {
 }
 
 describe('TimelineRow', () => {
+  it('shows the protocol words before the raw preview when a dissector read the entry', () => {
+    const { element } = renderRow({ protocolPreview: 'EVENT chat ["hi"]' });
+    expect(element.querySelector('.protocol-preview')?.textContent).toBe('EVENT chat ["hi"]');
+    expect(element.querySelector('.raw-preview')?.textContent).toBe('00 01 02 ff');
+    cleanup();
+    expect(renderRow().element.querySelector('.protocol-preview')).toBeNull();
+  });
+
   it('marks a message Telltale injected, edited or dropped', () => {
     renderRow({ row: { ...row, flags: rowFlags.binaryPreview | rowFlags.injected } });
     expect(screen.getAllByRole('cell').at(-1)?.textContent).toBe('injected 00 01 02 ff');

@@ -16,6 +16,8 @@ export interface TimelineRowProps {
   top: number;
   /** An LLM stall ended at this row: the gap before it, in ms. */
   stallMs?: number | undefined;
+  /** The entry in its protocol's words, when a dissector read it (shown before the raw preview). */
+  protocolPreview?: string | undefined;
   onSelect(seq: number, connectionId: string): void;
 }
 
@@ -95,7 +97,14 @@ export const TimelineRow = memo(function TimelineRow(props: TimelineRowProps) {
             {interventionOf(row.flags)}{' '}
           </span>
         )}
-        {row.preview}
+        {props.protocolPreview ? (
+          <>
+            <span className="protocol-preview">{props.protocolPreview}</span>{' '}
+            <span className="raw-preview">{row.preview}</span>
+          </>
+        ) : (
+          row.preview
+        )}
       </span>
     </div>
   );
@@ -120,6 +129,7 @@ function sameRow(a: TimelineRowProps, b: TimelineRowProps): boolean {
     a.dimmed === b.dimmed &&
     a.top === b.top &&
     a.stallMs === b.stallMs &&
+    a.protocolPreview === b.protocolPreview &&
     a.onSelect === b.onSelect
   );
 }
