@@ -61,6 +61,20 @@ describe('ProtocolPreviews', () => {
     expect(previews.get(30)).toBe('→ tools/call #4');
   });
 
+  it('asks only for the rows on screen now: rows that scrolled away before their turn are dropped', async () => {
+    const { spy, api } = apiWith(async () => {
+      await settle();
+      return null;
+    });
+    const previews = new ProtocolPreviews(api);
+    previews.want(Array.from({ length: 40 }, (_, i) => i + 1));
+    previews.want(Array.from({ length: 40 }, (_, i) => i + 1001));
+    for (let i = 0; i < 30; i++) await settle();
+    const asked = spy.mock.calls.map(([seq]) => seq);
+    expect(asked.filter((seq) => seq <= 40)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(asked.filter((seq) => seq > 1000)).toHaveLength(40);
+  });
+
   it('drops answers that arrive after clear(), and a failed fetch counts as no summary', async () => {
     let fail = false;
     const { api } = apiWith(() =>

@@ -39,13 +39,13 @@ export class ProtocolPreviews {
     return this.#cache.get(seq);
   }
 
-  /** Asks for the summaries of these seqs (the rows on screen); known ones cost nothing. */
+  /**
+   * Asks for the summaries of these seqs (the rows on screen); known ones cost nothing. Rows that
+   * scrolled away before their turn are dropped, so a flood that moves the screen every frame
+   * costs at most one screenful of requests, not one per row that passed by.
+   */
   want(seqs: readonly number[]): void {
-    for (const seq of seqs)
-      if (!this.#cache.has(seq) && !this.#inFlight.has(seq)) {
-        this.#inFlight.add(seq);
-        this.#wanted.push(seq);
-      }
+    this.#wanted = seqs.filter((seq) => !this.#cache.has(seq) && !this.#inFlight.has(seq));
     while (this.#running < parallel && this.#wanted.length > 0) this.#next();
   }
 
@@ -69,6 +69,7 @@ export class ProtocolPreviews {
     const seq = this.#wanted.shift();
     if (seq === undefined) return;
     const generation = this.#generation;
+    this.#inFlight.add(seq);
     this.#running++;
     const done = (summary: string): void => {
       this.#running--;

@@ -9,9 +9,13 @@ export type ProtocolSetting = ProtocolName | 'raw' | 'auto';
 /** Reads a connection as a given protocol, as raw, or lets the core detect it again. */
 export function ProtocolPicker(props: {
   current: ProtocolName | null;
+  /** The user chose the current protocol (saved with the session), rather than detection. */
+  chosenByUser?: boolean;
   set: (protocol: ProtocolSetting) => Promise<void>;
 }) {
-  const [value, setValue] = useState<ProtocolSetting>('auto');
+  const [value, setValue] = useState<ProtocolSetting>(
+    props.chosenByUser && props.current ? props.current : 'auto',
+  );
   const [state, setState] = useState<{ busy: boolean; error?: string }>({ busy: false });
   return (
     <div className="protocol-picker">

@@ -82,6 +82,35 @@ describe('ProtocolView', () => {
     expect(setProtocol).toHaveBeenCalledWith('raw');
   });
 
+  it('lists the oldest 200 unanswered requests and says how many there are, and shows a user choice', () => {
+    const base = makeOverview();
+    const first = base.unanswered[0];
+    if (!first) throw new Error('fixture');
+    const many = Array.from({ length: 250 }, (_, i) => ({
+      ...first,
+      key: String(i),
+      request: { ...first.request, seq: i + 1 },
+    }));
+    render(
+      <ProtocolView
+        connectionId="c1"
+        overview={makeOverview({
+          channels: [makeChannel({ chosenBy: 'user', unanswered: 250 })],
+          unanswered: many,
+        })}
+        setProtocol={vi.fn(() => Promise.resolve())}
+        onSeq={vi.fn()}
+        showTables={false}
+      />,
+    );
+    const region = screen.getByRole('region', { name: 'Unanswered requests' });
+    expect(region.querySelectorAll('tbody tr')).toHaveLength(200);
+    expect(region.textContent).toContain('The oldest 200 of 250.');
+    expect(
+      screen.getByRole<HTMLSelectElement>('combobox', { name: 'Read as protocol' }).value,
+    ).toBe('jsonrpc');
+  });
+
   it('says why a connection fell back to raw, and shows a failed change', async () => {
     render(
       <ProtocolView

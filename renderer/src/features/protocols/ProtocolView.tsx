@@ -3,6 +3,8 @@ import { protocolLabels } from '../../stores/protocols.ts';
 import { ChannelTablesLoader } from './ChannelTablesLoader.tsx';
 import { ProtocolPicker, type ProtocolSetting } from './ProtocolPicker.tsx';
 
+const unansweredShown = 200;
+
 /**
  * One connection's protocol channel: how its protocol was chosen, its counts, the requests still
  * unanswered (each opens its entry) and, when the dissector gave up, why.
@@ -21,9 +23,15 @@ export function ProtocolView(props: {
   const unanswered = channel
     ? overview.unanswered.filter((request) => request.channelId === channel.id)
     : [];
+  // A server that never answers can leave thousands: the oldest are the interesting ones.
+  const shown = unanswered.slice(0, unansweredShown);
   return (
     <div className="protocol-view">
-      <ProtocolPicker current={channel?.protocol ?? null} set={props.setProtocol} />
+      <ProtocolPicker
+        current={channel?.protocol ?? null}
+        chosenByUser={channel?.chosenBy === 'user'}
+        set={props.setProtocol}
+      />
       {fallback && (
         <p className="protocol-fallback-reason">
           Shown raw: the messages did not read as {protocolLabels[fallback.protocol]} (
@@ -72,7 +80,7 @@ export function ProtocolView(props: {
                   </tr>
                 </thead>
                 <tbody>
-                  {unanswered.map((request) => (
+                  {shown.map((request) => (
                     <tr key={`${request.kind}:${request.key}:${String(request.request.seq)}`}>
                       <td>{request.kind}</td>
                       <td>{request.key}</td>
@@ -91,6 +99,11 @@ export function ProtocolView(props: {
                   ))}
                 </tbody>
               </table>
+              {unanswered.length > shown.length && (
+                <p className="muted">
+                  The oldest {shown.length} of {unanswered.length}.
+                </p>
+              )}
             </section>
           )}
           {props.showTables !== false && (
