@@ -114,6 +114,14 @@ export function str(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
+/** A text delta appended to the answer's text or thinking: content when it is a non-empty string. */
+export function appendDelta(target: AnswerState['text'], delta: unknown): EventEffect {
+  const text = str(delta);
+  if (text === undefined || text === '') return NO_CONTENT;
+  target.append(text);
+  return CONTENT;
+}
+
 export function num(value: unknown): number | undefined {
   return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
 }

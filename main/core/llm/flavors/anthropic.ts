@@ -4,6 +4,7 @@
  * usage), `message_stop`, and `error` events that may arrive mid-stream.
  */
 import {
+  appendDelta,
   asRecord,
   CONTENT,
   NO_CONTENT,
@@ -32,9 +33,9 @@ export function readAnthropic(event: LlmEvent, answer: AnswerState): EventEffect
       if (block?.type === 'tool_use' || block?.type === 'server_tool_use') {
         answer.toolCall(index, { id: str(block.id), name: str(block.name) });
       } else if (block?.type === 'text') {
-        return appendText(answer.text, block.text);
+        return appendDelta(answer.text, block.text);
       } else if (block?.type === 'thinking') {
-        return appendText(answer.thinking, block.thinking);
+        return appendDelta(answer.thinking, block.thinking);
       }
       return NO_CONTENT;
     }
@@ -42,9 +43,9 @@ export function readAnthropic(event: LlmEvent, answer: AnswerState): EventEffect
       const delta = asRecord(body.delta);
       switch (delta?.type) {
         case 'text_delta':
-          return appendText(answer.text, delta.text);
+          return appendDelta(answer.text, delta.text);
         case 'thinking_delta':
-          return appendText(answer.thinking, delta.thinking);
+          return appendDelta(answer.thinking, delta.thinking);
         case 'signature_delta':
           answer.thinkingSignature = str(delta.signature) ?? answer.thinkingSignature;
           return NO_CONTENT;
@@ -79,13 +80,6 @@ export function readAnthropic(event: LlmEvent, answer: AnswerState): EventEffect
     default:
       return NO_CONTENT;
   }
-}
-
-function appendText(target: AnswerState['text'], value: unknown): EventEffect {
-  const text = str(value);
-  if (text === undefined || text === '') return NO_CONTENT;
-  target.append(text);
-  return CONTENT;
 }
 
 function takeUsage(raw: unknown, answer: AnswerState): void {

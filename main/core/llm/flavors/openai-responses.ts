@@ -4,6 +4,7 @@
  * then send their arguments as `response.function_call_arguments.delta`.
  */
 import {
+  appendDelta,
   asRecord,
   CONTENT,
   NO_CONTENT,
@@ -35,10 +36,10 @@ export function readOpenAiResponses(event: LlmEvent, answer: AnswerState): Event
     }
     case 'response.output_text.delta':
     case 'response.refusal.delta':
-      return appendTo(answer.text, body.delta);
+      return appendDelta(answer.text, body.delta);
     case 'response.reasoning_summary_text.delta':
     case 'response.reasoning_text.delta':
-      return appendTo(answer.thinking, body.delta);
+      return appendDelta(answer.thinking, body.delta);
     case 'response.function_call_arguments.delta':
     case 'response.custom_tool_call_input.delta': {
       const delta = str(body.delta);
@@ -84,13 +85,6 @@ export function readOpenAiResponses(event: LlmEvent, answer: AnswerState): Event
     default:
       return NO_CONTENT;
   }
-}
-
-function appendTo(target: AnswerState['text'], delta: unknown): EventEffect {
-  const text = str(delta);
-  if (text === undefined || text === '') return NO_CONTENT;
-  target.append(text);
-  return CONTENT;
 }
 
 function takeResponse(raw: unknown, answer: AnswerState): void {
