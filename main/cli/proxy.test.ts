@@ -120,6 +120,15 @@ describe('telltale proxy', () => {
     expect(parseProxyArgs(['--save', 'x.har'])).toMatchObject({ save: 'x.har', redact: true });
     expect(parseProxyArgs([])).toMatchObject({ port: 8080, host: '127.0.0.1', mitm: false });
   });
+
+  it('reads --max-body sizes', () => {
+    expect(parseProxyArgs([]).maxBodyBytes).toBe(1024 * 1024);
+    expect(parseProxyArgs(['--max-body', '64k']).maxBodyBytes).toBe(65536);
+    expect(parseProxyArgs(['--max-body', '4M']).maxBodyBytes).toBe(4 * 1024 * 1024);
+    expect(parseProxyArgs(['--max-body', '0']).maxBodyBytes).toBe(0);
+    expect(() => parseProxyArgs(['--max-body', '1g'])).toThrow(/--max-body 1g/);
+    expect(() => parseProxyArgs(['--max-body', '-1'])).toThrow(UsageError);
+  });
 });
 
 describe('telltale ca', () => {

@@ -29,6 +29,9 @@ proxy options:
   --mitm                       intercept HTTPS in CONNECT tunnels with Telltale's CA
                                (see "telltale ca"); without it TLS tunnels are relayed blind
   --insecure-upstream          accept invalid upstream TLS certificates
+  --max-body SIZE              keep each plain HTTP body up to SIZE decoded bytes for the record
+                               (e.g. 65536, 64k, 4m; default 1m; 0 keeps none); the bodies
+                               are always forwarded whole
   --json                       print every connection and entry as NDJSON on stdout
   --save FILE                  FILE.ndjson: the session written as it is captured (lossless);
                                FILE.har: written on exit, redacted unless --no-redact
@@ -40,6 +43,7 @@ export interface ProxyArgs {
   target: string | undefined;
   mitm: boolean;
   insecureUpstream: boolean;
+  maxBodyBytes: number;
   json: boolean;
   save: string | undefined;
   /** Redact a .har save; journals are never redacted. */
@@ -59,6 +63,7 @@ export function parseProxyArgs(argv: string[]): ProxyArgs {
         target: { type: 'string' },
         mitm: { type: 'boolean' },
         'insecure-upstream': { type: 'boolean' },
+        'max-body': { type: 'string' },
         json: { type: 'boolean' },
         save: { type: 'string' },
         redact: { type: 'boolean', default: true },
@@ -90,10 +95,23 @@ export function parseProxyArgs(argv: string[]): ProxyArgs {
     target: values.target,
     mitm: values.mitm ?? false,
     insecureUpstream: values['insecure-upstream'] ?? false,
+    maxBodyBytes: parseByteSize('--max-body', values['max-body'] ?? '1m'),
     json: values.json ?? false,
     save: values.save,
     redact: values.redact,
   };
+}
+
+/** `65536`, `64k`, `4m` (binary units) → bytes. */
+export function parseByteSize(flag: string, text: string): number {
+  const match = /^(\d+)([km]?)$/i.exec(text.trim());
+  if (!match) throw new UsageError(`${flag} ${text}: expected a size such as 65536, 64k or 4m`);
+  const unit = (match[2] ?? '').toLowerCase();
+  const bytes = Number(match[1]) * (unit === 'k' ? 1024 : unit === 'm' ? 1024 * 1024 : 1);
+  if (!Number.isSafeInteger(bytes) || bytes > 1024 * 1024 * 1024) {
+    throw new UsageError(`${flag} ${text}: at most 1024m`);
+  }
+  return bytes;
 }
 
 export async function runProxy(argv: string[]): Promise<number> {
@@ -116,6 +134,7 @@ export async function runProxy(argv: string[]): Promise<number> {
       host: args.host,
       mitm: ca,
       insecureUpstream: args.insecureUpstream,
+      maxBodyBytes: args.maxBodyBytes,
       ...(args.target !== undefined ? { target: args.target } : {}),
     });
   } catch (error) {

@@ -33,6 +33,8 @@ import type { RequestLine } from './http-heads.ts';
 import type { Route, Router } from './routes.ts';
 import { wsUrl } from './routes.ts';
 import { SseTap } from './sse-tap.ts';
+import { BodyCapture, bodyEntry } from './body-capture.ts';
+import type { CapturedBody } from './body-capture.ts';
 import { connectUpstream, originKey } from './upstream.ts';
 import { forward, Valve } from './valve.ts';
 import { WsTap } from './ws-tap.ts';
@@ -58,6 +60,8 @@ export interface HttpSessionOptions {
   live?: LiveStreams;
   /** Breakpoint and handshake rules (read at each message and each upgrade). */
   breakpoints?: BreakpointController | null;
+  /** Cap on each plain HTTP body kept for the record (decoded bytes; 0 keeps none). */
+  maxBodyBytes: number;
 }
 
 /** The exchange in progress on this stream. */
@@ -68,6 +72,14 @@ interface Exchange {
   upgrade: boolean;
   requestFramer: BodyFramer;
   requestClose: boolean;
+  /** The request body kept for the record (null when there is none or none is kept). */
+  requestBody: BodyCapture | null;
+  /** The request body's entry, once recorded (in order before anything of the response's). */
+  requestRecorded: Promise<void> | null;
+  /** A plain (not SSE, not upgrade) response body kept for the record. */
+  responseBody: BodyCapture | null;
+  /** The whole request body as text, once recorded (an SSE connection keeps it, for LLM views). */
+  requestText: string | undefined;
   responseHead: HttpHeadReader;
   status: number;
   responseFramer: BodyFramer | null;
@@ -168,7 +180,10 @@ export class HttpSession {
           exchange.bytesOut += part.length;
           forward(upstream, part, this.#clientValve);
           rest = rest.subarray(result.consumed);
-          if (result.done) this.#clientState = 'held';
+          if (result.done) {
+            this.#clientState = 'held';
+            void this.#recordRequestBody(exchange);
+          }
           break;
         }
         case 'held':
@@ -231,13 +246,29 @@ export class HttpSession {
         `request headers changed by handshake rule${rules.applied.length > 1 ? 's' : ''} ${rules.applied.join(', ')}`,
       );
     }
+    const requestMode = upgrade ? ({ kind: 'none' } as const) : requestBodyMode(head.headers);
+    const requestBody =
+      requestMode.kind !== 'none' && this.#o.maxBodyBytes > 0
+        ? new BodyCapture(headerValue(head.headers, 'content-encoding') ?? '', this.#o.maxBodyBytes)
+        : null;
     const exchange: Exchange = {
       record,
       line,
       route,
       upgrade,
-      requestFramer: new BodyFramer(upgrade ? { kind: 'none' } : requestBodyMode(head.headers)),
+      requestFramer: new BodyFramer(
+        requestMode,
+        requestBody
+          ? (payload) => {
+              requestBody.push(payload);
+            }
+          : undefined,
+      ),
       requestClose: wantsClose(head.headers, line.version),
+      requestBody,
+      requestRecorded: null,
+      responseBody: null,
+      requestText: undefined,
       responseHead: new HttpHeadReader(),
       status: 0,
       responseFramer: null,
@@ -457,7 +488,12 @@ export class HttpSession {
       contentTypeEssence(head.headers) === 'text/event-stream' &&
       status.status >= 200 &&
       status.status < 300;
-    record.update({ response, ...(isSse ? { kind: 'sse' as const, state: 'open' as const } : {}) });
+    record.update({
+      response,
+      ...(isSse ? { kind: 'sse' as const, state: 'open' as const } : {}),
+      // Where an event stream's request body is read (LLM request side, replay, HAR postData).
+      ...(isSse && exchange.requestText !== undefined ? { requestBody: exchange.requestText } : {}),
+    });
     if (isSse) {
       const contentEncoding = headerValue(head.headers, 'content-encoding') ?? '';
       const sse = new SseTap(record, contentEncoding);
@@ -505,7 +541,22 @@ export class HttpSession {
         exchange.refusedSize += kept.length;
       });
     } else {
-      exchange.responseFramer = new BodyFramer(mode);
+      const capture =
+        this.#o.maxBodyBytes > 0 && mode.kind !== 'none'
+          ? new BodyCapture(
+              headerValue(head.headers, 'content-encoding') ?? '',
+              this.#o.maxBodyBytes,
+            )
+          : null;
+      exchange.responseBody = capture;
+      exchange.responseFramer = new BodyFramer(
+        mode,
+        capture
+          ? (payload) => {
+              capture.push(payload);
+            }
+          : undefined,
+      );
     }
     if (exchange.responseFramer.done) this.#completeResponse(exchange);
   }
@@ -572,6 +623,41 @@ export class HttpSession {
     this.#o.live?.add(record.id, { kind: 'ws', ...exchange.ws });
   }
 
+  /**
+   * Records the request body once, as one `out` entry at the moment it ended (or when the exchange
+   * ended before it did). Resolves when it is in the store.
+   */
+  #recordRequestBody(exchange: Exchange): Promise<void> | null {
+    if (exchange.requestRecorded) return exchange.requestRecorded;
+    const capture = exchange.requestBody;
+    if (!capture) return null;
+    const kept = capture.finish();
+    if (!(kept instanceof Promise)) {
+      this.#appendBody(exchange, 'out', kept);
+      exchange.requestRecorded = Promise.resolve();
+      return exchange.requestRecorded;
+    }
+    const time = now();
+    exchange.requestRecorded = kept.then((body) => {
+      this.#appendBody(exchange, 'out', body, time);
+    });
+    return exchange.requestRecorded;
+  }
+
+  #appendBody(
+    exchange: Exchange,
+    direction: 'out' | 'in',
+    body: CapturedBody,
+    time: number = now(),
+  ): void {
+    const entry = bodyEntry(direction, body, time, this.#o.maxBodyBytes);
+    if (!entry) return;
+    exchange.record.append(entry);
+    if (direction === 'out' && typeof entry.payload === 'string' && !body.truncated) {
+      exchange.requestText = entry.payload;
+    }
+  }
+
   async #recordEnd(exchange: Exchange, fault: string | null): Promise<void> {
     const { record } = exchange;
     this.#o.live?.delete(record.id);
@@ -596,6 +682,13 @@ export class HttpSession {
         counts,
       );
       return;
+    }
+    // The request's body first (a fault mid-request keeps what came), then the response's.
+    const requestDone = this.#recordRequestBody(exchange);
+    if (requestDone) await requestDone;
+    if (exchange.responseBody) {
+      const kept = exchange.responseBody.finish();
+      this.#appendBody(exchange, 'in', kept instanceof Promise ? await kept : kept);
     }
     if (exchange.sse) {
       await exchange.sse.end();

@@ -10,6 +10,7 @@ import type { SessionStore } from '../session/store.ts';
 import { handleConnect } from './connect-tunnel.ts';
 import type { LeafIssuer, TunnelOptions } from './connect-tunnel.ts';
 import { HttpSession } from './http-session.ts';
+import { DEFAULT_MAX_BODY_BYTES } from './body-capture.ts';
 import { forwardRouter, reverseRouter } from './routes.ts';
 import { hostForUrl } from './upstream.ts';
 import { LiveStreams } from './live-streams.ts';
@@ -32,6 +33,8 @@ export interface ProxyOptions {
   idleTimeoutMs?: number;
   /** Largest WebSocket message the taps decode (bytes). Default 64 MiB. */
   maxPayload?: number;
+  /** Cap on each plain HTTP request/response body kept (decoded bytes). Default 1 MiB; 0: none. */
+  maxBodyBytes?: number;
   /** Breakpoint and handshake rules; default: a controller with none (see ProxyHandle.breakpoints). */
   breakpoints?: BreakpointController;
 }
@@ -83,6 +86,7 @@ export async function startProxy(
     },
     insecureUpstream: options.insecureUpstream ?? false,
     maxPayload: options.maxPayload ?? 64 * 1024 * 1024,
+    maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     idleTimeoutMs: options.idleTimeoutMs ?? 120_000,
     mitm: options.mitm ?? null,
     sniffTimeoutMs: 30_000,
