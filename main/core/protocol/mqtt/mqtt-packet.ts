@@ -1,10 +1,13 @@
 /**
  * MQTT 3.1, 3.1.1 and 5.0 control packets (https://docs.oasis-open.org/mqtt/mqtt/v5.0/mqtt-v5.0.html):
  * a fixed header (type, flags, remaining length as a variable byte integer), then the variable
- * header and payload. v5 properties are skipped by their length (their size is reported).
+ * header and payload. v5 properties are decoded into fields (mqtt-properties.ts); a property
+ * problem leaves the packet readable and is reported beside it.
  */
 import type { ProtocolFieldValue } from '../../../../shared/model/protocol.ts';
 import { utf8 } from '../dissect/bytes.ts';
+import { readProperties, type PropertyPlace, type PropertyProblem } from './mqtt-properties.ts';
+import { Reader, Short } from './mqtt-reader.ts';
 
 export const MQTT_TYPES = [
   undefined,
@@ -26,7 +29,14 @@ export const MQTT_TYPES = [
 ] as const;
 
 export type MqttFrame =
-  | { type: 'packet'; length: number; kind: string; fields: Record<string, ProtocolFieldValue> }
+  | {
+      type: 'packet';
+      length: number;
+      kind: string;
+      fields: Record<string, ProtocolFieldValue>;
+      /** A v5 property broke the rules; the packet's other fields are still read. */
+      problem?: PropertyProblem;
+    }
   | { type: 'incomplete' }
   | { type: 'malformed'; length: number; code: string; reason: string };
 
@@ -43,61 +53,6 @@ export function splitMqttPacket(
   }
   return 'malformed';
 }
-
-class Reader {
-  readonly bytes: Uint8Array;
-  at: number;
-  readonly end: number;
-  constructor(bytes: Uint8Array, at: number, end: number) {
-    this.bytes = bytes;
-    this.at = at;
-    this.end = end;
-  }
-  get left(): number {
-    return this.end - this.at;
-  }
-  u8(): number {
-    if (this.at >= this.end) throw new Short();
-    return this.bytes[this.at++] ?? 0;
-  }
-  u16(): number {
-    return this.u8() * 256 + this.u8();
-  }
-  varint(): number {
-    let value = 0;
-    for (let i = 0; i < 4; i++) {
-      const b = this.u8();
-      value += (b & 0x7f) * 128 ** i;
-      if ((b & 0x80) === 0) return value;
-    }
-    throw new Short();
-  }
-  bin(): Uint8Array {
-    const n = this.u16();
-    if (n > this.left) throw new Short();
-    const out = this.bytes.subarray(this.at, this.at + n);
-    this.at += n;
-    return out;
-  }
-  str(): string {
-    return utf8.decode(this.bin());
-  }
-  /** v5 properties: skipped, their byte count returned. */
-  props(): number {
-    const n = this.varint();
-    if (n > this.left) throw new Short();
-    this.at += n;
-    return n;
-  }
-  rest(): Uint8Array {
-    const out = this.bytes.subarray(this.at, this.end);
-    this.at = this.end;
-    return out;
-  }
-}
-
-/** Thrown inside the parser only, caught below: a packet shorter than its fields say. */
-class Short extends Error {}
 
 const PREVIEW = 120;
 
@@ -124,19 +79,27 @@ export function parseMqttPacket(bytes: Uint8Array, version: number): MqttFrame {
     return { type: 'malformed', length, code: 'mqtt.type', reason: 'reserved packet type 0' };
   const r = new Reader(bytes, split.header, length);
   const fields: Record<string, ProtocolFieldValue> = {};
-  const v5 = version >= 5;
+  let v5 = version >= 5;
+  let problem: PropertyProblem | undefined;
+  const props = (place: PropertyPlace): void => {
+    const found = readProperties(r, place, fields);
+    problem ??= found;
+  };
   try {
     switch (kind) {
       case 'CONNECT': {
         fields.protocolName = r.str();
-        fields.version = r.u8();
+        const level = r.u8();
+        fields.version = level;
         const flags = r.u8();
         fields.keepAlive = r.u16();
         fields.cleanStart = (flags & 0x02) !== 0;
-        if (fields.version >= 5) fields.propertiesSize = r.props();
+        // CONNECT itself says which version it is written in.
+        v5 = level >= 5;
+        if (v5) props('CONNECT');
         fields.clientId = r.str();
         if ((flags & 0x04) !== 0) {
-          if (fields.version >= 5) r.props();
+          if (v5) props('WILL');
           fields.willTopic = r.str();
           fields.willQos = (flags >> 3) & 3;
           fields.willRetain = (flags & 0x20) !== 0;
@@ -149,7 +112,7 @@ export function parseMqttPacket(bytes: Uint8Array, version: number): MqttFrame {
       case 'CONNACK':
         fields.sessionPresent = (r.u8() & 1) === 1;
         fields.reasonCode = r.u8();
-        if (v5 && r.left > 0) fields.propertiesSize = r.props();
+        if (v5 && r.left > 0) props('CONNACK');
         break;
       case 'PUBLISH': {
         const qos = (first >> 1) & 3;
@@ -160,7 +123,7 @@ export function parseMqttPacket(bytes: Uint8Array, version: number): MqttFrame {
         fields.retain = (first & 1) === 1;
         fields.dup = (first & 8) === 8;
         if (qos > 0) fields.packetId = r.u16();
-        if (v5) fields.propertiesSize = r.props();
+        if (v5) props('PUBLISH');
         const payload = r.rest();
         fields.payloadSize = payload.length;
         const text = utf8.decode(payload.subarray(0, PREVIEW * 4));
@@ -173,12 +136,12 @@ export function parseMqttPacket(bytes: Uint8Array, version: number): MqttFrame {
       case 'PUBCOMP':
         fields.packetId = r.u16();
         if (r.left > 0) fields.reasonCode = r.u8();
-        if (v5 && r.left > 0) fields.propertiesSize = r.props();
+        if (v5 && r.left > 0) props(kind);
         break;
       case 'SUBSCRIBE':
       case 'UNSUBSCRIBE': {
         fields.packetId = r.u16();
-        if (v5) fields.propertiesSize = r.props();
+        if (v5) props(kind);
         const topics: string[] = [];
         const qos: number[] = [];
         while (r.left > 0) {
@@ -199,7 +162,7 @@ export function parseMqttPacket(bytes: Uint8Array, version: number): MqttFrame {
       case 'SUBACK':
       case 'UNSUBACK': {
         fields.packetId = r.u16();
-        if (v5) fields.propertiesSize = r.props();
+        if (v5) props(kind);
         const codes: number[] = [];
         while (r.left > 0) codes.push(r.u8());
         if (codes.length > 0) fields.reasonCodes = codes.join(',');
@@ -208,7 +171,7 @@ export function parseMqttPacket(bytes: Uint8Array, version: number): MqttFrame {
       case 'DISCONNECT':
       case 'AUTH':
         if (r.left > 0) fields.reasonCode = r.u8();
-        if (r.left > 0) fields.propertiesSize = r.props();
+        if (r.left > 0) props(kind);
         break;
       case 'PINGREQ':
       case 'PINGRESP':
@@ -225,5 +188,7 @@ export function parseMqttPacket(bytes: Uint8Array, version: number): MqttFrame {
     }
     throw error;
   }
-  return { type: 'packet', length, kind, fields };
+  return problem === undefined
+    ? { type: 'packet', length, kind, fields }
+    : { type: 'packet', length, kind, fields, problem };
 }

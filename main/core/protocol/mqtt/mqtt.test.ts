@@ -9,25 +9,7 @@ import {
   testConnection,
   type TestMessage,
 } from '../dissect/test-support.ts';
-
-/** Builders from the MQTT spec's encodings. */
-function varint(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = n % 128;
-    n = Math.floor(n / 128);
-    if (n > 0) b |= 0x80;
-    out.push(b);
-  } while (n > 0);
-  return out;
-}
-const str = (s: string) => {
-  const b = [...Buffer.from(s)];
-  return [b.length >> 8, b.length & 0xff, ...b];
-};
-const u16 = (n: number) => [n >> 8, n & 0xff];
-const packet = (first: number, body: number[]) =>
-  Uint8Array.from([first, ...varint(body.length), ...body]);
+import { packet, str, u16 } from './mqtt-test-builders.ts';
 
 const connect311 = packet(0x10, [
   ...str('MQTT'),
@@ -131,7 +113,7 @@ describe('MQTT over WebSocket', () => {
     expect(views.unanswered()).toEqual([]);
   });
 
-  it('5.0: properties skipped by length, reason codes read', () => {
+  it('5.0: properties read, reason codes read', () => {
     const store = sessionWith(testConnection('c'), [
       out(
         packet(0x10, [...str('MQTT'), 5, 0x02, ...u16(30), 5, 0x11, 0, 0, 0, 10, ...str('c5')]),
@@ -151,9 +133,10 @@ describe('MQTT over WebSocket', () => {
         keepAlive: 30,
         cleanStart: true,
         propertiesSize: 5,
+        sessionExpiry: 10,
         clientId: 'c5',
       },
-      { sessionPresent: true, reasonCode: 0, propertiesSize: 3 },
+      { sessionPresent: true, reasonCode: 0, propertiesSize: 3, topicAliasMaximum: 10 },
       {
         topic: 't',
         qos: 1,
@@ -161,6 +144,7 @@ describe('MQTT over WebSocket', () => {
         dup: false,
         packetId: 3,
         propertiesSize: 2,
+        payloadFormat: 1,
         payloadSize: 1,
         payload: 'p',
       },

@@ -1,11 +1,13 @@
 /**
  * MQTT over WebSocket: packets parsed from a per-direction byte stream, so a packet spanning
  * several frames is reassembled and a frame carrying several is split; each packet is annotated
- * on the entry that completes it.
+ * on the entry that completes it. v5 topic aliases are resolved per direction (each sender keeps
+ * its own alias table, spec §3.3.2.3.4), so a PUBLISH sent with an empty topic shows the topic
+ * its alias stands for.
  */
 import type { Connection } from '../../../../shared/model/connection.ts';
 import type { Direction, Entry } from '../../../../shared/model/entry.ts';
-import type { ProtocolFieldValue } from '../../../../shared/model/protocol.ts';
+import type { ProtocolFieldValue, ProtocolMessage } from '../../../../shared/model/protocol.ts';
 import { dataBytes, MAX_PENDING_BYTES, PendingBytes } from '../dissect/bytes.ts';
 import type { ConnectionDissector, Dissected, Dissector, PairHint } from '../dissect/types.ts';
 import { parseMqttPacket } from './mqtt-packet.ts';
@@ -32,6 +34,8 @@ class MqttConnection implements ConnectionDissector {
     in: new PendingBytes(),
   };
   #version = 4;
+  /** Topic alias → topic, per sending direction; a new CONNECT starts them afresh. */
+  readonly #aliases: Record<Direction, Map<number, string>> = { out: new Map(), in: new Map() };
 
   feed(entry: Entry): Dissected[] {
     const bytes = dataBytes(entry);
@@ -58,15 +62,22 @@ class MqttConnection implements ConnectionDissector {
         continue;
       }
       const { kind, fields } = parsed;
-      if (kind === 'CONNECT' && typeof fields.version === 'number') this.#version = fields.version;
+      let problem = parsed.problem;
+      if (kind === 'CONNECT') {
+        if (typeof fields.version === 'number') this.#version = fields.version;
+        this.#aliases.out.clear();
+        this.#aliases.in.clear();
+      }
+      if (kind === 'PUBLISH') problem ??= this.#resolveAlias(entry.direction, fields);
       const hints = hintsOf(kind, fields);
-      const message = {
-        protocol: 'mqtt' as const,
+      const message: ProtocolMessage = {
+        protocol: 'mqtt',
         kind,
         index,
         summary: summaryOf(kind, fields),
         fields,
       };
+      if (problem !== undefined) message.malformed = problem;
       out.push(hints.length === 0 ? { message } : { message, pair: hints });
     }
     if (pending.length > MAX_PENDING_BYTES) {
@@ -87,6 +98,35 @@ class MqttConnection implements ConnectionDissector {
     }
     return out;
   }
+
+  /**
+   * A PUBLISH with a topic and an alias sets the alias; one with an empty topic uses it. An
+   * alias never set is a protocol error: the packet is shown, marked, without a topic.
+   */
+  #resolveAlias(
+    direction: Direction,
+    fields: Record<string, ProtocolFieldValue>,
+  ): { code: string; message: string } | undefined {
+    const alias = fields.topicAlias;
+    if (typeof alias !== 'number') {
+      if (fields.topic === '') {
+        return { code: 'mqtt.topic', message: 'PUBLISH with an empty topic and no topic alias' };
+      }
+      return undefined;
+    }
+    const table = this.#aliases[direction];
+    if (fields.topic !== '') {
+      table.set(alias, String(fields.topic));
+      return undefined;
+    }
+    const topic = table.get(alias);
+    if (topic === undefined) {
+      return { code: 'mqtt.topic-alias', message: `topic alias ${String(alias)} was never set` };
+    }
+    fields.topic = topic;
+    fields.topicFromAlias = true;
+    return undefined;
+  }
 }
 
 function summaryOf(kind: string, f: Record<string, ProtocolFieldValue>): string {
@@ -96,8 +136,14 @@ function summaryOf(kind: string, f: Record<string, ProtocolFieldValue>): string 
       return `CONNECT ${String(f.clientId)} v${String(f.version)}`;
     case 'CONNACK':
       return `CONNACK ${String(f.reasonCode)}`;
-    case 'PUBLISH':
-      return `PUBLISH ${String(f.topic)} q${String(f.qos)}${id}${f.retain === true ? ' retain' : ''}${f.dup === true ? ' dup' : ''}`;
+    case 'PUBLISH': {
+      // An alias that stands for nothing known yet is named instead of an empty topic.
+      const topic =
+        f.topic === '' && f.topicAlias !== undefined
+          ? `(alias ${String(f.topicAlias)})`
+          : String(f.topic);
+      return `PUBLISH ${topic} q${String(f.qos)}${id}${f.retain === true ? ' retain' : ''}${f.dup === true ? ' dup' : ''}`;
+    }
     case 'SUBSCRIBE':
     case 'UNSUBSCRIBE':
       return `${kind} ${String(f.topics)}${id}`;
