@@ -26,15 +26,30 @@ import {
 } from './redaction.ts';
 import type { SelectedConnection } from './selection.ts';
 
-/** Where an entry's payload goes in the HAR: one of the shared arrays, or inline. */
-export type HarCollection = 'ws' | 'event' | 'comment';
+/**
+ * Where an entry's payload goes in the HAR: one of the shared arrays, a plain exchange's request
+ * `postData` or response `content` (item 0 only), or inline.
+ */
+export type HarCollection = 'ws' | 'event' | 'comment' | 'request-body' | 'response-body';
+
+/** Collections with room for one item (the HAR request and response have one body each). */
+export function isBodyCollection(
+  collection: HarCollection,
+): collection is 'request-body' | 'response-body' {
+  return collection === 'request-body' || collection === 'response-body';
+}
 
 /**
  * WebSocket text, binary and error entries go to `_webSocketMessages`; SSE events and comments
- * to their arrays; anything else (control frames, lifecycle notes) only to `_telltaleEntries`.
+ * to their arrays; a plain HTTP exchange's bodies to `postData` and `content`; anything else
+ * (control frames, lifecycle notes) only to `_telltaleEntries`.
  */
 export function collectionOf(kind: ConnectionKind, entry: Entry): HarCollection | undefined {
   const text = typeof entry.payload === 'string';
+  if (kind === 'http' && (entry.kind === 'text' || entry.kind === 'binary')) {
+    if (text !== (entry.kind === 'text')) return undefined;
+    return entry.direction === 'out' ? 'request-body' : 'response-body';
+  }
   if (kind === 'ws') {
     if (entry.kind === 'binary') return text ? undefined : 'ws';
     return (entry.kind === 'text' || entry.kind === 'error') && text ? 'ws' : undefined;
@@ -150,9 +165,20 @@ function* telltaleEntries(
   selected: SelectedConnection,
 ): Generator<HarTelltaleEntry, void, undefined> {
   const kind = selected.connection.kind;
-  const counts: Record<HarCollection, number> = { ws: 0, event: 0, comment: 0 };
+  const counts: Record<HarCollection, number> = {
+    ws: 0,
+    event: 0,
+    comment: 0,
+    'request-body': 0,
+    'response-body': 0,
+  };
+  const slots = bodySlotsOf(selected.connection);
   for (const entry of selected.entries()) {
-    const collection = collectionOf(kind, entry);
+    let collection = collectionOf(kind, entry);
+    if (collection !== undefined && isBodyCollection(collection)) {
+      // A body with no free HAR field (a second one, or the connection keeps its own) is inline.
+      if (!slots[collection] || counts[collection] > 0) collection = undefined;
+    }
     let index: number | undefined;
     if (collection !== undefined) {
       index = counts[collection];
@@ -174,19 +200,54 @@ export function harTailOf(selected: SelectedConnection): Pick<TelltaleHarEntry, 
 
 // ── the head: everything but the arrays ──────────────────────────────────────
 
+/** A plain exchange's body entries (the first each way), which become postData and content. */
+export interface ExchangeBodies {
+  request?: Entry;
+  response?: Entry;
+}
+
+export function exchangeBodiesOf(selected: SelectedConnection): ExchangeBodies {
+  const bodies: ExchangeBodies = {};
+  if (selected.connection.kind !== 'http') return bodies;
+  const slots = bodySlotsOf(selected.connection);
+  for (const entry of selected.entries()) {
+    const collection = collectionOf('http', entry);
+    if (collection === 'request-body' && slots[collection]) bodies.request ??= entry;
+    else if (collection === 'response-body' && slots[collection]) bodies.response ??= entry;
+  }
+  return bodies;
+}
+
+/**
+ * Which HAR body fields an entry may fill: those the connection does not fill itself (a body
+ * kept on the connection, as a refused handshake's, keeps its place).
+ */
+export function bodySlotsOf(
+  connection: Connection,
+): Record<'request-body' | 'response-body', boolean> {
+  const r = connection.response;
+  return {
+    'request-body':
+      connection.requestBody === undefined && connection.requestBodyBase64 === undefined,
+    'response-body': r !== undefined && r.body === undefined && r.bodyBase64 === undefined,
+  };
+}
+
 /** The HAR entry without its arrays and tail, redacted by `policy`. */
 export function harHeadOf(
-  original: Connection,
+  selected: SelectedConnection,
   policy: RedactionPolicy | undefined,
 ): TelltaleHarEntry {
+  const original = selected.connection;
+  const bodies = exchangeBodiesOf(selected);
   const connection = redactConnection(original, policy);
   const duration =
     connection.closedAt === undefined ? 0 : Math.max(0, connection.closedAt - connection.openedAt);
   const head: TelltaleHarEntry = {
     startedDateTime: isoTime(connection.openedAt),
     time: duration,
-    request: requestOf(connection, original, policy),
-    response: responseOf(connection, original, policy),
+    request: requestOf(connection, original, policy, bodies.request),
+    response: responseOf(connection, original, policy, bodies.response),
     cache: {},
     timings: { blocked: -1, dns: -1, connect: -1, ssl: -1, send: 0, wait: duration, receive: 0 },
   };
@@ -202,6 +263,7 @@ function requestOf(
   connection: Connection,
   original: Connection,
   policy: RedactionPolicy | undefined,
+  bodyEntry: Entry | undefined,
 ): Request {
   const request: Request = {
     method: connection.method,
@@ -213,7 +275,7 @@ function requestOf(
     headersSize: -1,
     bodySize: 0,
   };
-  const body = postDataOf(connection);
+  const body = postDataOf(connection, bodyEntry);
   if (body !== undefined) {
     request.postData = body.postData;
     request.bodySize = body.size;
@@ -224,8 +286,20 @@ function requestOf(
 /** `_encoding: "base64"` marks a body that is not UTF-8 (HAR's postData has no such field). */
 type HarPostData = PostData & { _encoding?: 'base64' };
 
-function postDataOf(connection: Connection): { postData: HarPostData; size: number } | undefined {
+function postDataOf(
+  connection: Connection,
+  bodyEntry: Entry | undefined,
+): { postData: HarPostData; size: number } | undefined {
   const mimeType = headerValue(connection.requestHeaders, 'content-type') ?? '';
+  if (bodyEntry !== undefined) {
+    const { payload } = bodyEntry;
+    return typeof payload === 'string'
+      ? { postData: { mimeType, text: payload }, size: bodyEntry.wireSize }
+      : {
+          postData: { mimeType, text: bytesToBase64(payload), _encoding: 'base64' },
+          size: bodyEntry.wireSize,
+        };
+  }
   if (connection.requestBody !== undefined) {
     const text = connection.requestBody;
     return { postData: { mimeType, text }, size: Buffer.byteLength(text, 'utf8') };
@@ -244,6 +318,7 @@ function responseOf(
   connection: Connection,
   original: Connection,
   policy: RedactionPolicy | undefined,
+  bodyEntry: Entry | undefined,
 ): Response {
   const r = connection.response;
   const headers = r?.headers ?? [];
@@ -251,7 +326,15 @@ function responseOf(
     size: 0,
     mimeType: headerValue(headers, 'content-type') ?? '',
   };
-  if (r?.body !== undefined) {
+  if (bodyEntry !== undefined) {
+    const { payload } = bodyEntry;
+    content.size = bodyEntry.payloadSize;
+    if (typeof payload === 'string') content.text = payload;
+    else {
+      content.text = bytesToBase64(payload);
+      content.encoding = 'base64';
+    }
+  } else if (r?.body !== undefined) {
     content.text = r.body;
     content.size = Buffer.byteLength(r.body, 'utf8');
   } else if (r?.bodyBase64 !== undefined) {

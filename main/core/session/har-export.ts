@@ -33,7 +33,7 @@ export function exportHar(store: SessionStore, options: HarExportOptions = {}): 
   const policy = redactionPolicy(options.redact ?? true);
   const entries: TelltaleHarEntry[] = [];
   for (const selected of selectConnections(store, options.selection)) {
-    const entry = harHeadOf(selected.connection, policy) as Record<string, unknown>;
+    const entry = harHeadOf(selected, policy) as Record<string, unknown>;
     for (const array of harArraysOf(selected)) entry[array.name] = [...array.items()];
     entries.push({ ...(entry as TelltaleHarEntry), ...harTailOf(selected) });
   }
@@ -72,7 +72,7 @@ export async function writeHar(
   for (const selected of selectConnections(store, options.selection)) {
     await out.write(connections === 0 ? '\n' : ',\n');
     connections += 1;
-    const entryHead = JSON.stringify(harHeadOf(selected.connection, policy));
+    const entryHead = JSON.stringify(harHeadOf(selected, policy));
     await out.write(entryHead.slice(0, -1));
     for (const array of harArraysOf(selected)) {
       await out.write(`,${JSON.stringify(array.name)}:[`);

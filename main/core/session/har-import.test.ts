@@ -33,13 +33,20 @@ describe('a HAR as Chrome DevTools writes it', () => {
       ['h4', 'http', 'import', 'failed'],
     ]);
     const page = store.getConnection('h1');
-    expect(page?.response?.body).toBe('<!doctype html><p>hi</p>\n');
     expect(page?.openedAt).toBe(Date.parse('2024-05-02T09:15:00.100Z'));
     expect(page?.closedAt).toBe(Date.parse('2024-05-02T09:15:00.100Z') + 12.345);
+    // A plain exchange's bodies become its entries (so polling transports can be dissected).
+    expect(page?.response?.body).toBeUndefined();
+    expect([...store.entriesOf('h1')].map((e) => [e.direction, e.kind, e.payload, e.time])).toEqual(
+      [['in', 'text', '<!doctype html><p>hi</p>\n', page?.closedAt ?? 0]],
+    );
     const refused = store.getConnection('h4');
     expect(refused?.error).toBe('net::ERR_CONNECTION_REFUSED');
     expect(refused?.response).toBeUndefined();
-    expect(refused?.requestBody).toBe('{"q":"hello"}');
+    expect(refused?.requestBody).toBeUndefined();
+    expect([...store.entriesOf('h4')].map((e) => [e.direction, e.kind, e.payload])).toEqual([
+      ['out', 'text', '{"q":"hello"}'],
+    ]);
   });
 
   it('recovers every WebSocket message: direction, time, text, binary and the error', async () => {

@@ -275,8 +275,16 @@ class Importer {
   ): Entry {
     let payload: Payload;
     if (d.message !== undefined) {
-      const probe = { kind: d.kind, payload: d.kind === 'binary' ? new Uint8Array(0) : '' };
+      const probe = {
+        kind: d.kind,
+        direction: d.direction,
+        payload: d.kind === 'binary' ? new Uint8Array(0) : '',
+      };
       const collection = collectionOf(connection.kind, probe as Entry);
+      if (collection === 'request-body' || collection === 'response-body') {
+        payload = this.#bodyPayload(har, connection, d, collection, at);
+        return this.#withPayload(connection, d, payload);
+      }
       const [arrayName, items] =
         collection === 'ws'
           ? ['_webSocketMessages', har._webSocketMessages]
@@ -305,6 +313,10 @@ class Importer {
     } else {
       throw this.#error('invalid-har', `${at}: neither "message" nor "payload" is given`);
     }
+    return this.#withPayload(connection, d, payload);
+  }
+
+  #withPayload(connection: Connection, d: HarTelltaleEntryInput, payload: Payload): Entry {
     return {
       seq: d.seq,
       connectionId: connection.id,
@@ -321,6 +333,46 @@ class Importer {
       notes: d.notes,
       intervention: d.intervention,
     };
+  }
+
+  /** An exchange body kept in `postData` / `content` (item 0: there is one each way). */
+  #bodyPayload(
+    har: HarEntryInput,
+    connection: Connection,
+    d: HarTelltaleEntryInput,
+    collection: 'request-body' | 'response-body',
+    at: string,
+  ): Payload {
+    const [field, text, base64] =
+      collection === 'request-body'
+        ? [
+            'request.postData',
+            har.request.postData?.text,
+            har.request.postData?._encoding === 'base64',
+          ]
+        : [
+            'response.content',
+            har.response.content?.text,
+            har.response.content?.encoding === 'base64',
+          ];
+    if (d.message !== 0 || typeof text !== 'string') {
+      throw this.#error('invalid-har', `${at}.message: ${field} has no body ${d.message ?? ''}`);
+    }
+    if (base64 !== (d.kind === 'binary')) {
+      throw this.#error(
+        'invalid-har',
+        `${at}: a "${d.kind}" body must be ${d.kind === 'binary' ? '' : 'not '}base64 in ${field}`,
+      );
+    }
+    // The body lives on as this entry, not twice.
+    if (collection === 'request-body') {
+      delete connection.requestBody;
+      delete connection.requestBodyBase64;
+    } else if (connection.response !== undefined) {
+      delete connection.response.body;
+      delete connection.response.bodyBase64;
+    }
+    return base64 ? this.#strictBase64(text, `${field}.text`) : text;
   }
 
   #strictBase64(text: string, at: string): Uint8Array {
@@ -369,6 +421,7 @@ class Importer {
     const entries: Entry[] = [];
     if (kind === 'ws') this.#foreignWs(har, connection, entries, where);
     else if (kind === 'sse') this.#foreignSse(har, connection, entries);
+    else this.#foreignBodies(connection, entries);
     for (const entry of entries) {
       if (entry.direction === 'out') connection.bytesOut += entry.wireSize;
       else connection.bytesIn += entry.wireSize;
@@ -433,6 +486,35 @@ class Importer {
       connection.closeCode = close.code;
       connection.closeReason = close.reason ?? '';
       if (close.timestamp != null) connection.closedAt = epochMs(close.timestamp);
+    }
+  }
+
+  /**
+   * A plain exchange's bodies become its entries (the request's at the start, the response's
+   * at the end), so polling transports and JSON-RPC over HTTP are dissected like the rest.
+   */
+  #foreignBodies(connection: Connection, entries: Entry[]): void {
+    const request = bodyBytesOrText(
+      connection.requestBody,
+      connection.requestBodyBase64 === undefined
+        ? undefined
+        : { base64: connection.requestBodyBase64 },
+    );
+    if (request !== undefined) {
+      entries.push(bodyAsEntry(connection.id, connection.openedAt, 'out', request));
+      delete connection.requestBody;
+      delete connection.requestBodyBase64;
+    }
+    const r = connection.response;
+    const response = bodyBytesOrText(
+      r?.body,
+      r?.bodyBase64 === undefined ? undefined : { base64: r.bodyBase64 },
+    );
+    if (response !== undefined && r !== undefined) {
+      const endedAt = connection.closedAt ?? connection.openedAt;
+      entries.push(bodyAsEntry(connection.id, endedAt, 'in', response));
+      delete r.body;
+      delete r.bodyBase64;
     }
   }
 
@@ -584,6 +666,36 @@ function sseBlockSize(event: string, data: string): number {
   const eventLine = event === '' || event === 'message' ? 0 : 8 + payloadSize(event);
   const dataLines = data.split('\n');
   return eventLine + dataLines.length * 7 + payloadSize(data) + 1;
+}
+
+/** A body as text, or as bytes when given in base64 (undefined when absent, empty or invalid). */
+function bodyBytesOrText(
+  text: string | undefined,
+  encoded: { base64: string } | undefined,
+): string | Uint8Array | undefined {
+  if (text !== undefined) return text === '' ? undefined : text;
+  if (encoded === undefined) return undefined;
+  const bytes = base64ToBytes(encoded.base64);
+  return bytes === undefined || bytes.length === 0 ? undefined : bytes;
+}
+
+function bodyAsEntry(
+  connectionId: string,
+  time: number,
+  direction: 'out' | 'in',
+  body: string | Uint8Array,
+): Entry {
+  const size = typeof body === 'string' ? payloadSize(body) : body.length;
+  return {
+    seq: 0,
+    connectionId,
+    time,
+    direction,
+    kind: typeof body === 'string' ? 'text' : 'binary',
+    payload: body,
+    payloadSize: size,
+    wireSize: size,
+  };
 }
 
 function headerList(headers: readonly { name: string; value: string }[]): HeaderList {
