@@ -49,15 +49,7 @@ export class Pairer {
         const waiting = this.#waiting.get(theirs);
         if (waiting === undefined) return undefined;
         this.#waiting.delete(theirs);
-        return {
-          protocol: this.#protocol,
-          kind: waiting.kind,
-          channelId: this.#channelId,
-          key: waiting.key,
-          request: waiting.request,
-          answer: ref,
-          latencyMs: ref.time - waiting.request.time,
-        };
+        return this.#pair(waiting, ref);
       }
       case 'end':
         // Either side may end an operation (a client cancelling, a server completing).
@@ -65,6 +57,25 @@ export class Pairer {
         this.#waiting.delete(waitKey(hint, direction));
         return undefined;
     }
+  }
+
+  /** The pair an answer would complete, leaving the request waiting. */
+  peek(hint: PairHint, direction: Direction, ref: MessageRef): ProtocolPair | undefined {
+    if (hint.role !== 'answer') return undefined;
+    const waiting = this.#waiting.get(waitKey(hint, direction === 'out' ? 'in' : 'out'));
+    return waiting === undefined ? undefined : this.#pair(waiting, ref);
+  }
+
+  #pair(waiting: Waiting, answer: MessageRef): ProtocolPair {
+    return {
+      protocol: this.#protocol,
+      kind: waiting.kind,
+      channelId: this.#channelId,
+      key: waiting.key,
+      request: waiting.request,
+      answer,
+      latencyMs: answer.time - waiting.request.time,
+    };
   }
 
   unanswered(): UnansweredRequest[] {

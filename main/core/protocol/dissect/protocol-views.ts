@@ -10,6 +10,7 @@
 import type { Connection } from '../../../../shared/model/connection.ts';
 import type { Entry } from '../../../../shared/model/entry.ts';
 import type {
+  MessageRef,
   ProtocolAnnotation,
   ProtocolChannel,
   ProtocolChoice,
@@ -22,9 +23,9 @@ import type { SessionStore, StoreBatch } from '../../session/store.ts';
 import { detailOf, type ProtocolDetail } from './detail.ts';
 import { Pairer } from './pairer.ts';
 import { DISSECTORS, dissectorNamed } from './registry.ts';
-import { channelIdOf, selectByConnection } from './select.ts';
+import { channelIdOf, selectByConnection, type Selection } from './select.ts';
 import { isData } from './text.ts';
-import type { ConnectionDissector, Dissector, PairHint } from './types.ts';
+import type { ConnectionDissector, Dissected, Dissector, PairHint } from './types.ts';
 
 function isHintList(pair: PairHint | readonly PairHint[]): pair is readonly PairHint[] {
   return Array.isArray(pair);
@@ -43,6 +44,15 @@ export interface ProtocolViewsOptions {
   live?: boolean;
   /** Choices saved with a session: connection id → protocol, or null for raw. */
   overrides?: ReadonlyMap<string, ProtocolName | null>;
+}
+
+/** What the view would say of a message that is not recorded yet (see `peek`). */
+export interface ProtocolPeek {
+  annotation: ProtocolAnnotation;
+  /** The pairs it would complete (it answers), latency measured to its time. */
+  pairs: ProtocolPair[];
+  /** The requests it would leave waiting for an answer. */
+  waits: UnansweredRequest[];
 }
 
 /** Ids of the connections whose protocol view changed in a batch. */
@@ -84,6 +94,9 @@ export class ProtocolViews {
   #unsubscribe: (() => void) | undefined;
   #changed = new Set<string>();
   #rebuild = false;
+  /** The last store entry read: the change feed may deliver entries `catchUp` already read. */
+  #lastSeq = 0;
+  #revision = 0;
 
   constructor(store: SessionStore, options: ProtocolViewsOptions = {}) {
     this.#store = store;
@@ -202,12 +215,110 @@ export class ProtocolViews {
     this.#listeners.clear();
   }
 
+  /**
+   * Reads the entries the store holds but its change feed has not delivered yet, so that the
+   * view is current now (a reader that follows the same feed cannot know who is served first).
+   * They are not read again when their batch comes.
+   */
+  catchUp(): void {
+    if (this.#store.lastSeq <= this.#lastSeq) return;
+    for (const entry of this.#store.allEntries(this.#lastSeq + 1)) {
+      this.#observe(entry);
+      if (this.#rebuildPending()) {
+        this.#build();
+        return;
+      }
+    }
+  }
+
+  /**
+   * Counts the times the view was built again from the store (a protocol chosen by the user, a
+   * dissector giving up): readers that keep what they learnt from annotations start over then.
+   */
+  get revision(): number {
+    return this.#revision;
+  }
+
+  /**
+   * What the view would say of `entry` if it were recorded next on its connection, changing
+   * nothing: the message a breakpoint holds is judged before it is in the store. The view first
+   * catches up with the store. Undefined when the entry would carry no protocol message.
+   */
+  peek(entry: Entry): ProtocolPeek | undefined {
+    if (!isData(entry)) return undefined;
+    this.catchUp();
+    const connection = this.#store.getConnection(entry.connectionId);
+    if (connection === undefined) return undefined;
+    const state = this.#connections.get(entry.connectionId);
+    let out: Dissected[];
+    let channel: ChannelState | undefined;
+    try {
+      if (state?.decided === true) {
+        if (state.instance === undefined || state.dissector === undefined) return undefined;
+        out = peekWith(state.instance, state.dissector, connection, entry);
+        channel = state.channel;
+      } else {
+        // Undecided: what choosing would pick, with a fresh instance fed what sniffing held.
+        let dissector: Dissector | undefined;
+        if (state === undefined) {
+          const chosen = this.#preselect(connection);
+          if (chosen === null) return undefined;
+          dissector = chosen?.dissector;
+        }
+        dissector ??= DISSECTORS.find((d) => d.sniff(entry));
+        if (dissector === undefined) return undefined;
+        const fresh = dissector.create(connection);
+        for (const held of state?.sniffed ?? []) fresh.feed(held);
+        out = fresh.feed(entry);
+        channel = this.#channels.get(channelIdOf(connection, dissector.name));
+      }
+    } catch {
+      return undefined;
+    }
+    if (out.length === 0) return undefined;
+    const annotation: ProtocolAnnotation = {
+      seq: entry.seq,
+      connectionId: entry.connectionId,
+      direction: entry.direction,
+      time: entry.time,
+      messages: out.map((d) => d.message),
+    };
+    const pairs: ProtocolPair[] = [];
+    const waits: UnansweredRequest[] = [];
+    for (const { message, pair } of out) {
+      if (pair === undefined) continue;
+      const ref: MessageRef = {
+        seq: entry.seq,
+        index: message.index,
+        connectionId: entry.connectionId,
+        time: entry.time,
+      };
+      for (const hint of isHintList(pair) ? pair : [pair]) {
+        if (hint.role === 'request') {
+          waits.push({
+            protocol: message.protocol,
+            kind: hint.kind,
+            channelId: channel?.id ?? channelIdOf(connection, message.protocol),
+            key: hint.key,
+            request: ref,
+          });
+        } else if (hint.role === 'answer') {
+          const done = channel?.pairer.peek(hint, entry.direction, ref);
+          if (done !== undefined) pairs.push(done);
+        }
+      }
+    }
+    return { annotation, pairs, waits };
+  }
+
   // ── building ───────────────────────────────────────────────────────────────
 
   #build(): void {
     // Each pass that ends in a fallback adds one connection to #fallbacks, so this ends.
+    this.#revision++;
     do {
       this.#rebuild = false;
+      this.#lastSeq = 0;
       this.#connections = new Map();
       this.#channels = new Map();
       this.#annotations = new Map();
@@ -222,6 +333,8 @@ export class ProtocolViews {
 
   #apply(batch: StoreBatch): void {
     for (const entry of batch.entries) {
+      // Already read: by `catchUp`, or by a rebuild that read the whole store.
+      if (entry.seq <= this.#lastSeq) continue;
       this.#observe(entry);
       if (this.#rebuildPending()) {
         // The store already holds the rest of the batch: the rebuild reads it.
@@ -237,6 +350,7 @@ export class ProtocolViews {
   }
 
   #observe(entry: Entry): void {
+    this.#lastSeq = entry.seq;
     // Only data carries protocol messages. Choosing waits for the first data entry, so a
     // subprotocol that the handshake's answer brings (after a `connecting` note) is known.
     if (!isData(entry)) return;
@@ -265,21 +379,24 @@ export class ProtocolViews {
     if (connection === undefined) return undefined;
     const state: ConnectionState = { decided: false, sniffed: [], good: 0, bad: 0 };
     this.#connections.set(connectionId, state);
-    if (this.#fallbacks.has(connectionId)) {
-      this.#decide(state, connectionId, undefined);
-      return state;
-    }
-    const override = this.#overrides.get(connectionId);
-    if (override === null) {
-      this.#decide(state, connectionId, undefined);
-    } else if (override !== undefined) {
-      const dissector = dissectorNamed(override);
-      this.#decide(state, connectionId, dissector && { dissector, by: 'user' });
-    } else {
-      const selected = selectByConnection(connection, DISSECTORS);
-      if (selected !== undefined) this.#decide(state, connectionId, selected);
-    }
+    const chosen = this.#preselect(connection);
+    if (chosen !== undefined) this.#decide(state, connectionId, chosen ?? undefined);
     return state;
+  }
+
+  /**
+   * The choice made before a connection's messages: a dissector, null for raw (a fallback, the
+   * user's choice), undefined when sniffing will tell.
+   */
+  #preselect(connection: Connection): Selection | null | undefined {
+    if (this.#fallbacks.has(connection.id)) return null;
+    const override = this.#overrides.get(connection.id);
+    if (override === null) return null;
+    if (override !== undefined) {
+      const dissector = dissectorNamed(override);
+      return dissector === undefined ? null : { dissector, by: 'user' };
+    }
+    return selectByConnection(connection, DISSECTORS);
   }
 
   #decide(
@@ -401,4 +518,16 @@ export class ProtocolViews {
   #emit(ids: string[]): void {
     for (const listener of this.#listeners) listener(ids);
   }
+}
+
+/** A connection's dissector run on one entry without touching its state. */
+function peekWith(
+  instance: ConnectionDissector,
+  dissector: Dissector,
+  connection: Connection,
+  entry: Entry,
+): Dissected[] {
+  if (instance.peek !== undefined) return instance.peek(entry);
+  // No peek: the dissector keeps no state between messages, so a fresh instance says the same.
+  return dissector.create(connection).feed(entry);
 }

@@ -29,6 +29,12 @@ export interface Dissected {
 export interface ConnectionDissector {
   /** The protocol messages `entry` carries (none for control frames and lifecycle notes). */
   feed(entry: Entry): Dissected[];
+  /**
+   * What `feed(entry)` would return, leaving this state as it is (a breakpoint judges a held
+   * message before it is recorded). Dissectors that keep state between messages implement it;
+   * without it a fresh instance is asked instead.
+   */
+  peek?(entry: Entry): Dissected[];
   /** Set once the dissector has given up on this connection: it is then shown raw. */
   readonly gaveUp: string | undefined;
 }

@@ -37,6 +37,17 @@ class MqttConnection implements ConnectionDissector {
   /** Topic alias → topic, per sending direction; a new CONNECT starts them afresh. */
   readonly #aliases: Record<Direction, Map<number, string>> = { out: new Map(), in: new Map() };
 
+  /** `feed` on a copy of the state it changes (a field added to that state is copied here too). */
+  peek(entry: Entry): Dissected[] {
+    const copy = new MqttConnection();
+    copy.#version = this.#version;
+    for (const [alias, topic] of this.#aliases.out) copy.#aliases.out.set(alias, topic);
+    for (const [alias, topic] of this.#aliases.in) copy.#aliases.in.set(alias, topic);
+    // PendingBytes never writes into the array it holds: sharing it is safe.
+    copy.#pending[entry.direction].push(this.#pending[entry.direction].bytes);
+    return copy.feed(entry);
+  }
+
   feed(entry: Entry): Dissected[] {
     const bytes = dataBytes(entry);
     if (bytes === undefined) return [];

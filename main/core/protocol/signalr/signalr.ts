@@ -45,6 +45,14 @@ class SignalRConnection implements ConnectionDissector {
   readonly #pending: Record<Direction, string> = { out: '', in: '' };
   readonly #handshaken: Record<Direction, boolean> = { out: false, in: false };
 
+  /** `feed` on a copy of the state it changes (a field added to that state is copied here too). */
+  peek(entry: Entry): Dissected[] {
+    const copy = new SignalRConnection();
+    copy.#pending[entry.direction] = this.#pending[entry.direction];
+    copy.#handshaken[entry.direction] = this.#handshaken[entry.direction];
+    return copy.feed(entry);
+  }
+
   feed(entry: Entry): Dissected[] {
     if (entry.kind === 'binary' && this.#handshaken[entry.direction]) {
       return [

@@ -39,6 +39,14 @@ class SocketIoConnection implements ConnectionDissector {
     in: undefined,
   };
 
+  /** `feed` on a copy of the state it changes (a field added to that state is copied here too). */
+  peek(entry: Entry): Dissected[] {
+    const copy = new SocketIoConnection();
+    const pending = this.#pending[entry.direction];
+    copy.#pending[entry.direction] = pending === undefined ? undefined : { ...pending };
+    return copy.feed(entry);
+  }
+
   feed(entry: Entry): Dissected[] {
     if (entry.kind === 'binary') return [this.#binary(entry)];
     const text = dataText(entry);

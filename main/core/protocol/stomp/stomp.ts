@@ -50,6 +50,15 @@ class StompConnection implements ConnectionDissector {
     in: new PendingBytes(),
   };
 
+  /** `feed` on a copy of the state it changes (a field added to that state is copied here too). */
+  peek(entry: Entry): Dissected[] {
+    const copy = new StompConnection();
+    for (const id of this.#acked) copy.#acked.add(id);
+    // PendingBytes never writes into the array it holds: sharing it is safe.
+    copy.#pending[entry.direction].push(this.#pending[entry.direction].bytes);
+    return copy.feed(entry);
+  }
+
   feed(entry: Entry): Dissected[] {
     const bytes = dataBytes(entry);
     if (bytes === undefined) return [];
