@@ -114,6 +114,21 @@ export interface ProtocolEntryDetail {
   /** Per message: its decoded value (JSON), when it has one. */
   trees: unknown[];
   pairs: ProtocolPair[];
+  /**
+   * A binary payload that is one whole msgpack or CBOR map or array, as a JSON-safe tree (`$`
+   * nodes for bytes, tags, extensions, non-string keys: docs/protocols.md). Such an entry has a
+   * detail even when it carries no protocol message (`annotation.messages` is then empty).
+   */
+  payload?: PayloadTree;
+}
+
+export type PayloadTreeFormat = 'msgpack' | 'cbor';
+
+export interface PayloadTree {
+  format: PayloadTreeFormat;
+  tree: unknown;
+  /** Clipped by the tree's bounds (depth, nodes, string and bytes previews). */
+  truncated: boolean;
 }
 
 export interface SessionExportRequest {
@@ -189,7 +204,10 @@ export interface InspectorCommands {
   listFindings(): Promise<Finding[]>;
   /** Protocol channels (Socket.IO, JSON-RPC, GraphQL, STOMP, MQTT, SignalR…), pairs, fallbacks. */
   getProtocols(): Promise<ProtocolOverview>;
-  /** An entry's protocol messages with their decoded trees and pairs; null when it carries none. */
+  /**
+   * An entry's protocol messages with their decoded trees and pairs, and its msgpack/CBOR payload
+   * tree; null when it carries none of these.
+   */
   getProtocolDetail(seq: number): Promise<ProtocolEntryDetail | null>;
   /** Reads a connection as this protocol, as raw (`raw`), or detects it again (`auto`). */
   setProtocol(
