@@ -270,7 +270,9 @@ export class ProtocolViews {
         const fresh = dissector.create(connection);
         for (const held of state?.sniffed ?? []) fresh.feed(held);
         out = fresh.feed(entry);
-        channel = this.#channels.get(channelIdOf(connection, dissector.name));
+        channel = this.#channels.get(
+          channelIdOf(connection, dissector.name, state?.sniffed[0] ?? entry),
+        );
       }
     } catch {
       return undefined;
@@ -368,7 +370,7 @@ export class ProtocolViews {
       return;
     }
     const held = state.sniffed;
-    this.#decide(state, entry.connectionId, { dissector: found, by: 'sniff' });
+    this.#decide(state, entry.connectionId, { dissector: found, by: 'sniff' }, held[0]);
     for (const e of held) this.#dissect(state, e);
   }
 
@@ -403,6 +405,7 @@ export class ProtocolViews {
     state: ConnectionState,
     connectionId: string,
     selection: { dissector: Dissector; by: ProtocolChoice } | undefined,
+    first?: Entry,
   ): void {
     state.decided = true;
     state.sniffed = [];
@@ -412,7 +415,7 @@ export class ProtocolViews {
     state.dissector = dissector;
     state.by = by;
     state.instance = dissector.create(connection);
-    const channelId = channelIdOf(connection, dissector.name);
+    const channelId = channelIdOf(connection, dissector.name, first);
     let channel = this.#channels.get(channelId);
     if (channel === undefined) {
       channel = {

@@ -3,6 +3,7 @@
  * subprotocol, the URL, headers. Sniffing the first messages is the fallback (protocol-views).
  */
 import type { Connection } from '../../../../shared/model/connection.ts';
+import type { Entry } from '../../../../shared/model/entry.ts';
 import type { ProtocolChoice, ProtocolName } from '../../../../shared/model/protocol.ts';
 import type { Dissector } from './types.ts';
 
@@ -41,13 +42,26 @@ export function headerOf(connection: Connection, name: string): string | undefin
 
 /**
  * The protocol session a connection belongs to: Engine.IO's `sid` (a WebSocket upgraded from
- * polling names it in its URL), SignalR's connection token (`?id=`) or MCP's session id;
- * otherwise the connection alone.
+ * polling names it in its URL), SignalR's connection token (`?id=`) or MCP's session id (the
+ * `Mcp-Session-Id` header, or the older transport's `?sessionId=`); otherwise the connection
+ * alone.
  */
-export function channelIdOf(connection: Connection, protocol: ProtocolName): string {
+export function channelIdOf(connection: Connection, protocol: ProtocolName, first?: Entry): string {
   const mcp = headerOf(connection, 'mcp-session-id');
   if (mcp !== undefined) return `mcp:${mcp}`;
+  if (protocol === 'jsonrpc' && first?.kind === 'event' && first.sse?.event === 'endpoint') {
+    // The older transport's stream names its session in its first event, the POST URL.
+    const url = typeof first.payload === 'string' ? first.payload.trim() : '';
+    const at = url.indexOf('?');
+    const session = at < 0 ? null : new URLSearchParams(url.slice(at + 1)).get('sessionId');
+    if (session !== null && session !== '') return `mcp:${session}`;
+  }
   const query = connection.url.indexOf('?');
+  if (protocol === 'jsonrpc' && query >= 0) {
+    // MCP's HTTP+SSE transport: the client POSTs to the endpoint the stream named.
+    const session = new URLSearchParams(connection.url.slice(query + 1)).get('sessionId');
+    if (session !== null && session !== '') return `mcp:${session}`;
+  }
   if (protocol === 'socketio' && query >= 0) {
     const sid = new URLSearchParams(connection.url.slice(query + 1)).get('sid');
     if (sid !== null && sid !== '') return `eio:${sid}`;

@@ -35,8 +35,8 @@ describe('JSON-RPC 2.0', () => {
     const kinds = views.annotations().map((a) => a.messages.map((m) => m.kind).join());
     expect(kinds).toEqual(['request', 'request', 'notification', 'error', 'response', 'request']);
     expect(views.annotationOf(2)?.messages[0]).toMatchObject({
-      summary: '→ tools/call #"a"',
-      fields: { method: 'tools/call', id: 'a', params: '{"name":"x"}' },
+      summary: '→ tools/call x #"a"',
+      fields: { method: 'tools/call', id: 'a', params: '{"name":"x"}', tool: 'x' },
     });
     expect(views.annotationOf(4)?.messages[0]?.fields).toMatchObject({
       errorCode: -32601,

@@ -1,7 +1,14 @@
 /**
  * JSON-RPC 2.0 (https://www.jsonrpc.org/specification): single messages and batches, over
- * WebSocket text messages and SSE events (MCP's streams). Requests pair with their response by
- * id, the answer coming the other way; notifications expect none.
+ * WebSocket text messages, SSE events and plain HTTP bodies (the request's body `out`, the
+ * response's `in`). Requests pair with their response by id, the answer coming the other way;
+ * notifications expect none.
+ *
+ * MCP rides on it: Streamable HTTP (POSTs answered with JSON or an event stream, a GET stream for
+ * the server's own messages, all under one `Mcp-Session-Id`) and the older HTTP+SSE transport (a
+ * GET stream whose first `endpoint` event names the URL the client POSTs to, answers coming back
+ * as `message` events). The channel (see dissect/select.ts) joins a session's connections, so a
+ * request on one is paired with its answer on another.
  */
 import type { Connection } from '../../../../shared/model/connection.ts';
 import type { Entry } from '../../../../shared/model/entry.ts';
@@ -27,6 +34,7 @@ export const jsonRpcDissector: Dissector = {
   subprotocols: ['jsonrpc', 'jsonrpc2', 'json-rpc', 'mcp'],
   byUrl: () => false,
   sniff(entry) {
+    if (isEndpointEvent(entry)) return true;
     const text = dataText(entry);
     // Cheap test first: only payloads naming the version are parsed.
     if (text === undefined || !text.includes('"jsonrpc"')) return false;
@@ -35,17 +43,39 @@ export const jsonRpcDissector: Dissector = {
     const first: unknown = Array.isArray(parsed.value) ? parsed.value[0] : parsed.value;
     return isRecord(first) && first.jsonrpc === '2.0';
   },
-  create: (_connection: Connection): ConnectionDissector => ({
+  create: (connection: Connection): ConnectionDissector => ({
     gaveUp: undefined,
-    feed: dissectJsonRpc,
+    feed: (entry) => dissectJsonRpc(entry, connection),
   }),
 };
 
-export function dissectJsonRpc(entry: Entry): Dissected[] {
+/** MCP's HTTP+SSE transport: the stream's `endpoint` event names where to POST. */
+function isEndpointEvent(entry: Entry): boolean {
+  return (
+    entry.kind === 'event' &&
+    entry.sse?.event === 'endpoint' &&
+    typeof entry.payload === 'string' &&
+    /^\S+$/.test(entry.payload.trim())
+  );
+}
+
+/** `connection`: the plain HTTP exchange an `in` body answers (its status), when there is one. */
+export function dissectJsonRpc(entry: Entry, connection?: Connection): Dissected[] {
+  if (isEndpointEvent(entry)) return [endpoint(entry.payload as string)];
   const text = dataText(entry);
   if (text === undefined) return [];
   const parsed = parseJson(text);
   if (!parsed.ok) {
+    // "Accepted" and the like: an HTTP answer that only acknowledges (202 to a notification or
+    // a response posted by the client, MCP's HTTP+SSE POSTs) carries no JSON-RPC message.
+    const status = connection?.response?.status;
+    if (
+      entry.direction === 'in' &&
+      connection?.kind === 'http' &&
+      (status === 202 || status === 204)
+    ) {
+      return [];
+    }
     return [{ message: malformed(0, JSONRPC_MALFORMED.notJson, parsed.message) }];
   }
   const value = parsed.value;
@@ -87,12 +117,15 @@ function one(value: unknown, index: number, batch: number | undefined): Dissecte
     const fields: Record<string, ProtocolFieldValue> = { method };
     if (batch !== undefined) fields.batch = batch;
     if ('params' in value) fields.params = preview(value.params);
+    const subject = mcpSubject(method, value.params);
+    if (subject !== undefined) fields[subject.field] = subject.value;
+    const named = subject === undefined ? method : `${method} ${subject.value}`;
     if (!hasId) {
-      return { message: msg('notification', index, `notify ${method}`, fields) };
+      return { message: msg('notification', index, `notify ${named}`, fields) };
     }
     fields.id = idField(id);
     return {
-      message: msg('request', index, `→ ${method} #${idKey(id)}`, fields),
+      message: msg('request', index, `→ ${named} #${idKey(id)}`, fields),
       pair: { role: 'request', kind: 'call', key: idKey(id) },
     };
   }
@@ -149,6 +182,41 @@ function one(value: unknown, index: number, batch: number | undefined): Dissecte
     fields,
   );
   return pair === undefined ? { message } : { message, pair };
+}
+
+/**
+ * What an MCP call is about (the tool, resource or prompt), so a list of calls reads
+ * `tools/call search` rather than a row of identical methods.
+ */
+function mcpSubject(method: string, params: unknown): { field: string; value: string } | undefined {
+  if (!isRecord(params)) return undefined;
+  const pick = (field: string, key: string): { field: string; value: string } | undefined => {
+    const value = params[key];
+    return typeof value === 'string' ? { field, value: value.slice(0, 200) } : undefined;
+  };
+  switch (method) {
+    case 'tools/call':
+      return pick('tool', 'name');
+    case 'prompts/get':
+      return pick('prompt', 'name');
+    case 'resources/read':
+    case 'resources/subscribe':
+    case 'resources/unsubscribe':
+    case 'notifications/resources/updated':
+      return pick('resource', 'uri');
+    default:
+      return undefined;
+  }
+}
+
+function endpoint(url: string): Dissected {
+  const trimmed = url.trim();
+  const fields: Record<string, ProtocolFieldValue> = { endpoint: trimmed };
+  const query = trimmed.indexOf('?');
+  const sessionId =
+    query < 0 ? null : new URLSearchParams(trimmed.slice(query + 1)).get('sessionId');
+  if (sessionId !== null) fields.sessionId = sessionId;
+  return { message: msg('endpoint', 0, `endpoint ${trimmed}`, fields) };
 }
 
 function msg(
