@@ -77,6 +77,11 @@ interface ConnectionState {
   channel?: ChannelState;
   /** Data entries held while sniffing (at most SNIFF_LIMIT). */
   sniffed: Entry[];
+  /**
+   * Chosen, but waiting for the response head before the channel is (a plain exchange's request
+   * body comes first; the head may name the session, and says what the answer is).
+   */
+  awaiting?: Selection;
   good: number;
   bad: number;
 }
@@ -355,18 +360,34 @@ export class ProtocolViews {
     this.#lastSeq = entry.seq;
     // Only data carries protocol messages. Choosing waits for the first data entry, so a
     // subprotocol that the handshake's answer brings (after a `connecting` note) is known.
-    if (!isData(entry)) return;
-    const state = this.#stateOf(entry.connectionId);
+    if (!isData(entry)) {
+      // An exchange held for its answer's head: whatever comes next of it (the event stream's
+      // `open`, the end) means the head is known.
+      const held = this.#connections.get(entry.connectionId);
+      if (held?.awaiting !== undefined) this.#decideHeld(held, entry.connectionId);
+      return;
+    }
+    const state = this.#stateOf(entry.connectionId, entry);
     if (state === undefined) return;
     if (state.decided) {
       if (state.instance !== undefined) this.#dissect(state, entry);
       return;
     }
-    // Sniffing: the first data entry some dissector recognises decides the connection.
     state.sniffed.push(entry);
+    if (state.awaiting !== undefined) {
+      if (!this.#answerHeadPending(entry)) this.#decideHeld(state, entry.connectionId);
+      return;
+    }
+    // Sniffing: the first data entry some dissector recognises decides the connection.
     const found = DISSECTORS.find((d) => d.sniff(entry));
     if (found === undefined) {
       if (state.sniffed.length >= SNIFF_LIMIT) this.#decide(state, entry.connectionId, undefined);
+      return;
+    }
+    if (this.#answerHeadPending(entry)) {
+      // A request body recorded before the response head: the head may name the session
+      // (MCP's initialize answer brings `Mcp-Session-Id`), so the channel is chosen after it.
+      state.awaiting = { dissector: found, by: 'sniff' };
       return;
     }
     const held = state.sniffed;
@@ -374,7 +395,22 @@ export class ProtocolViews {
     for (const e of held) this.#dissect(state, e);
   }
 
-  #stateOf(connectionId: string): ConnectionState | undefined {
+  #answerHeadPending(entry: Entry): boolean {
+    if (entry.direction !== 'out') return false;
+    const connection = this.#store.getConnection(entry.connectionId);
+    return connection?.kind === 'http' && connection.response === undefined;
+  }
+
+  #decideHeld(state: ConnectionState, connectionId: string): void {
+    const selection = state.awaiting;
+    if (selection === undefined) return;
+    state.awaiting = undefined;
+    const held = state.sniffed;
+    this.#decide(state, connectionId, selection, held[0]);
+    for (const e of held) this.#dissect(state, e);
+  }
+
+  #stateOf(connectionId: string, first: Entry): ConnectionState | undefined {
     const known = this.#connections.get(connectionId);
     if (known !== undefined) return known;
     const connection = this.#store.getConnection(connectionId);
@@ -382,6 +418,11 @@ export class ProtocolViews {
     const state: ConnectionState = { decided: false, sniffed: [], good: 0, bad: 0 };
     this.#connections.set(connectionId, state);
     const chosen = this.#preselect(connection);
+    if (chosen !== undefined && chosen !== null && this.#answerHeadPending(first)) {
+      // #observe holds the entry until the head comes, as for a sniffed one.
+      state.awaiting = chosen;
+      return state;
+    }
     if (chosen !== undefined) this.#decide(state, connectionId, chosen ?? undefined);
     return state;
   }
