@@ -6,6 +6,7 @@
  */
 import type { Entry } from '../../../../shared/model/entry.ts';
 import type { ProtocolAnnotation } from '../../../../shared/model/protocol.ts';
+import { signalRTrees } from '../signalr/tree.ts';
 import { joinAttachments, parseSioPacket } from '../socketio/socketio-packet.ts';
 import { dataText, parseJson } from './text.ts';
 
@@ -25,8 +26,14 @@ export function detailOf(
   following: () => Iterable<Entry>,
 ): ProtocolDetail {
   const text = dataText(entry);
+  // SignalR reads its records from bytes too (MessagePack), all of the entry's at once.
+  const signalr = annotation.messages.some((m) => m.protocol === 'signalr')
+    ? signalRTrees(entry, annotation.messages)
+    : undefined;
   const trees = annotation.messages.map((message): unknown => {
-    if (text === undefined || message.malformed !== undefined) return undefined;
+    if (message.malformed !== undefined) return undefined;
+    if (message.protocol === 'signalr') return signalr?.[message.index];
+    if (text === undefined) return undefined;
     switch (message.protocol) {
       case 'jsonrpc': {
         const parsed = parseJson(text);
@@ -38,12 +45,6 @@ export function detailOf(
       case 'graphql-transport-ws':
       case 'subscriptions-transport-ws': {
         const parsed = parseJson(text);
-        return parsed.ok ? parsed.value : undefined;
-      }
-      case 'signalr': {
-        const record = text.split('\u001e')[message.index];
-        if (record === undefined) return undefined;
-        const parsed = parseJson(record);
         return parsed.ok ? parsed.value : undefined;
       }
       case 'socketio':

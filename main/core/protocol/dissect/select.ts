@@ -27,7 +27,21 @@ export function selectByConnection(
     const rpc = dissectors.find((d) => d.name === 'jsonrpc');
     if (rpc !== undefined) return { dissector: rpc, by: 'header' };
   }
+  if (isSignalRClient(connection)) {
+    const signalr = dissectors.find((d) => d.name === 'signalr');
+    if (signalr !== undefined) return { dissector: signalr, by: 'header' };
+  }
   return undefined;
+}
+
+/**
+ * SignalR's clients name themselves on every request of a session (negotiate, the WebSocket,
+ * the event stream, each poll and POST): `X-SignalR-User-Agent` from browsers, `User-Agent:
+ * Microsoft SignalR/…` from Node and .NET. The only sign on a POST carrying a hub message.
+ */
+function isSignalRClient(connection: Connection): boolean {
+  if (headerOf(connection, 'x-signalr-user-agent') !== undefined) return true;
+  return headerOf(connection, 'user-agent')?.startsWith('Microsoft SignalR/') === true;
 }
 
 export function headerOf(connection: Connection, name: string): string | undefined {

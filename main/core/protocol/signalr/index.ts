@@ -1,1 +1,2 @@
-export { signalRDissector, SIGNALR_TYPES } from './signalr.ts';
+export { signalRDissector, SIGNALR_TYPES, isNegotiateUrl } from './signalr.ts';
+export { signalRTrees } from './tree.ts';

@@ -1,202 +1,166 @@
 /**
- * ASP.NET Core SignalR hub protocol, JSON encoding, on a WebSocket
- * (https://github.com/dotnet/aspnetcore/blob/main/src/SignalR/docs/specs/HubProtocol.md).
- * Records end with 0x1e and may be split over, or share, WebSocket messages; the first record each
- * way is the handshake. MessagePack (binary) records are recognised but not decoded yet.
+ * ASP.NET Core SignalR hub protocol
+ * (https://github.com/dotnet/aspnetcore/blob/main/src/SignalR/docs/specs/HubProtocol.md), both
+ * encodings — JSON (records ending in 0x1e) and MessagePack (VarInt length-prefixed arrays) — on
+ * every transport (TransportProtocols.md):
+ * - WebSocket: records may be split over, or share, messages; the first JSON record each way
+ *   without a `type` is the handshake (JSON in both encodings);
+ * - Server-Sent Events: each event's data holds records from the server; the client's records go
+ *   up as HTTP POSTs to the same URL (`?id=<token>`);
+ * - long polling: each `GET ?id=` answer's body holds the server's records, POSTs the client's.
+ * An HTTP body is one entry holding whole records, and each request is its own connection: there
+ * any JSON record without a `type` is a handshake, and a body that ends inside a record is
+ * malformed. The channel (the token in `?id=`) groups them, so an invocation POSTed pairs with
+ * its completion on the event stream or a poll. The `negotiate` answer is named too.
  */
-import type { Connection } from '../../../../shared/model/connection.ts';
+import type { Connection, ConnectionKind } from '../../../../shared/model/connection.ts';
 import type { Direction, Entry } from '../../../../shared/model/entry.ts';
-import type { ProtocolFieldValue, ProtocolMessage } from '../../../../shared/model/protocol.ts';
-import { MAX_PENDING_BYTES } from '../dissect/bytes.ts';
-import { dataText, isRecord, parseJson, preview } from '../dissect/text.ts';
-import type { ConnectionDissector, Dissected, Dissector, PairHint } from '../dissect/types.ts';
+import { dataBytes, MAX_PENDING_BYTES, PendingBytes, utf8 } from '../dissect/bytes.ts';
+import { dataText, isRecord, parseJson } from '../dissect/text.ts';
+import type { ConnectionDissector, Dissected, Dissector } from '../dissect/types.ts';
+import { PREVIEW_TREE_LIMITS } from '../payload-tree/tree.ts';
+import { nextRecord, RS } from './framing.ts';
+import { handshake, hubMessage, malformed, negotiateResponse, SIGNALR_TYPES } from './messages.ts';
+import { readMsgpackMessage } from './msgpack.ts';
 
-const RS = '\u001e';
+export { SIGNALR_TYPES };
 
-export const SIGNALR_TYPES: Readonly<Record<number, string>> = {
-  1: 'Invocation',
-  2: 'StreamItem',
-  3: 'Completion',
-  4: 'StreamInvocation',
-  5: 'CancelInvocation',
-  6: 'Ping',
-  7: 'Close',
-  8: 'Ack',
-  9: 'Sequence',
-};
+/** `POST [endpoint-base]/negotiate?negotiateVersion=1`: the start of every SignalR session. */
+export function isNegotiateUrl(url: string): boolean {
+  const query = url.indexOf('?');
+  const path = query < 0 ? url : url.slice(0, query);
+  return /\/negotiate\/?$/.test(path) && query >= 0 && /[?&]negotiateVersion=/.test(url);
+}
 
 export const signalRDissector: Dissector = {
   name: 'signalr',
   subprotocols: [],
-  byUrl: () => false,
+  byUrl: isNegotiateUrl,
   sniff(entry) {
+    // A text record ending in 0x1e: the handshake, its answer, or a hub message.
     const text = dataText(entry);
-    return (
-      text !== undefined &&
-      /^\{\s*"protocol"\s*:\s*"(json|messagepack)"/.test(text) &&
-      text.includes(RS)
-    );
+    if (text === undefined) return false;
+    const end = text.indexOf(String.fromCharCode(RS));
+    if (end <= 0) return false;
+    const parsed = parseJson(text.slice(0, end));
+    if (!parsed.ok || !isRecord(parsed.value)) return false;
+    const value = parsed.value;
+    if (typeof value.protocol === 'string')
+      return value.protocol === 'json' || value.protocol === 'messagepack';
+    if (typeof value.type === 'number') return SIGNALR_TYPES[value.type] !== undefined;
+    return Object.keys(value).every((key) => key === 'error');
   },
-  create: (_connection: Connection) => new SignalRConnection(),
+  create: (connection: Connection) => new SignalRConnection(connection.kind, connection.url),
 };
 
 class SignalRConnection implements ConnectionDissector {
   readonly gaveUp = undefined;
-  readonly #pending: Record<Direction, string> = { out: '', in: '' };
+  /** Plain HTTP: each entry is one whole body. */
+  readonly #whole: boolean;
+  /** A WebSocket: the handshake is the first record each way. */
+  readonly #ws: boolean;
+  readonly #negotiate: boolean;
+  readonly #pending: Record<Direction, PendingBytes> = {
+    out: new PendingBytes(),
+    in: new PendingBytes(),
+  };
+  /** The pending record began in a text message (so it is JSON, whatever its first byte). */
+  readonly #text: Record<Direction, boolean> = { out: false, in: false };
   readonly #handshaken: Record<Direction, boolean> = { out: false, in: false };
 
-  /** `feed` on a copy of the state it changes (a field added to that state is copied here too). */
+  readonly #kind: ConnectionKind;
+  readonly #url: string;
+
+  constructor(kind: ConnectionKind, url: string) {
+    this.#kind = kind;
+    this.#url = url;
+    this.#whole = kind === 'http';
+    this.#ws = kind === 'ws';
+    this.#negotiate = kind === 'http' && isNegotiateUrl(url);
+  }
+
   peek(entry: Entry): Dissected[] {
-    const copy = new SignalRConnection();
-    copy.#pending[entry.direction] = this.#pending[entry.direction];
-    copy.#handshaken[entry.direction] = this.#handshaken[entry.direction];
+    // A copy: pending bytes are never changed in place, so sharing them is safe.
+    const copy = new SignalRConnection(this.#kind, this.#url);
+    for (const direction of ['out', 'in'] as const) {
+      copy.#pending[direction].push(this.#pending[direction].bytes);
+      copy.#text[direction] = this.#text[direction];
+      copy.#handshaken[direction] = this.#handshaken[direction];
+    }
     return copy.feed(entry);
   }
 
   feed(entry: Entry): Dissected[] {
-    if (entry.kind === 'binary' && this.#handshaken[entry.direction]) {
+    const bytes = dataBytes(entry);
+    if (bytes === undefined) return [];
+    if (this.#negotiate) {
+      if (entry.direction === 'out') return [];
+      const parsed = parseJson(utf8.decode(bytes));
       return [
-        {
-          message: msg('MessagePack', 0, `MessagePack ${entry.payloadSize} B (not decoded)`, {
-            size: entry.payloadSize,
-          }),
-        },
+        parsed.ok
+          ? negotiateResponse(parsed.value)
+          : malformed(0, 'signalr.negotiate', parsed.message),
       ];
     }
-    const text =
-      dataText(entry) ??
-      (entry.kind === 'binary' ? new TextDecoder().decode(entry.payload as Uint8Array) : undefined);
-    if (text === undefined) return [];
-    let pending = this.#pending[entry.direction] + text;
+    const direction = entry.direction;
+    const pending = this.#pending[direction];
+    const text = entry.kind !== 'binary';
+    if (pending.length === 0) this.#text[direction] = text;
+    pending.push(bytes);
     const out: Dissected[] = [];
-    for (let end = pending.indexOf(RS); end >= 0; end = pending.indexOf(RS)) {
-      const record = pending.slice(0, end);
-      pending = pending.slice(end + 1);
-      out.push(this.#record(entry.direction, record, out.length));
+    while (pending.length > 0) {
+      const step = nextRecord(pending.bytes, this.#text[direction]);
+      if (step.kind === 'more') break;
+      pending.consume(step.size);
+      // Records after the first start in this entry.
+      this.#text[direction] = text;
+      if (step.kind === 'error') {
+        out.push(malformed(out.length, step.code, step.message));
+        continue;
+      }
+      out.push(
+        step.kind === 'json'
+          ? this.#json(direction, step.body, out.length)
+          : msgpackMessage(step.body, out.length),
+      );
     }
     if (pending.length > MAX_PENDING_BYTES) {
-      pending = '';
+      pending.clear();
       out.push(
         malformed(
           out.length,
           'signalr.too-large',
-          `no record separator within ${MAX_PENDING_BYTES} characters`,
+          `no whole record within ${MAX_PENDING_BYTES} bytes`,
         ),
       );
+    } else if (this.#whole && pending.length > 0) {
+      const cut = entry.notes?.some((note) => note.code === 'body-truncated') === true;
+      out.push(
+        malformed(
+          out.length,
+          'signalr.truncated',
+          `the body ends inside a record (${pending.length} bytes left${cut ? ': the body was truncated' : ''})`,
+        ),
+      );
+      pending.clear();
     }
-    this.#pending[entry.direction] = pending;
     return out;
   }
 
-  #record(direction: Direction, text: string, index: number): Dissected {
-    const parsed = parseJson(text);
+  #json(direction: Direction, body: Uint8Array, index: number): Dissected {
+    const parsed = parseJson(utf8.decode(body));
     if (!parsed.ok) return malformed(index, 'signalr.not-json', parsed.message);
     const value = parsed.value;
     if (!isRecord(value))
       return malformed(index, 'signalr.not-object', 'a record must be a JSON object');
-    if (!this.#handshaken[direction]) {
-      this.#handshaken[direction] = true;
-      return handshake(direction, value, index);
-    }
-    const type = typeof value.type === 'number' ? SIGNALR_TYPES[value.type] : undefined;
-    if (type === undefined)
-      return malformed(index, 'signalr.type', `unknown message type ${preview(value.type, 20)}`);
-    const fields: Record<string, ProtocolFieldValue> = {};
-    const id = typeof value.invocationId === 'string' ? value.invocationId : undefined;
-    if (id !== undefined) fields.invocationId = id;
-    let summary = type;
-    let pair: PairHint | undefined;
-    switch (type) {
-      case 'Invocation':
-      case 'StreamInvocation': {
-        if (typeof value.target !== 'string')
-          return malformed(index, 'signalr.target', `${type} without a target`);
-        fields.target = value.target;
-        fields.arguments = preview(value.arguments ?? []);
-        if (Array.isArray(value.streamIds))
-          fields.streamIds = value.streamIds.map(String).join(',');
-        summary = `${type} ${value.target}${id === undefined ? '' : ` #${id}`} ${preview(value.arguments ?? [], 60)}`;
-        if (id !== undefined) pair = { role: 'request', kind: 'invocation', key: id };
-        break;
-      }
-      case 'StreamItem':
-        fields.item = preview(value.item);
-        summary = `StreamItem #${id ?? '?'} ${preview(value.item, 60)}`;
-        break;
-      case 'Completion':
-        if (id === undefined)
-          return malformed(index, 'signalr.id', 'Completion without an invocationId');
-        if (typeof value.error === 'string') fields.error = value.error;
-        else if ('result' in value) fields.result = preview(value.result);
-        summary = `Completion #${id}${typeof value.error === 'string' ? ` error ${value.error}` : 'result' in value ? ` ${preview(value.result, 60)}` : ''}`;
-        pair = { role: 'answer', kind: 'invocation', key: id };
-        break;
-      case 'CancelInvocation':
-        summary = `CancelInvocation #${id ?? '?'}`;
-        if (id !== undefined) pair = { role: 'end', kind: 'invocation', key: id };
-        break;
-      case 'Close':
-        if (typeof value.error === 'string') fields.error = value.error;
-        if (typeof value.allowReconnect === 'boolean') fields.allowReconnect = value.allowReconnect;
-        summary = `Close${typeof value.error === 'string' ? ` ${value.error}` : ''}`;
-        break;
-      case 'Ack':
-      case 'Sequence':
-        if (typeof value.sequenceId === 'number') fields.sequenceId = value.sequenceId;
-        break;
-      case 'Ping':
-        break;
-    }
-    const message = msg(type, index, summary, fields);
-    return pair === undefined ? { message } : { message, pair };
+    const first = !this.#handshaken[direction];
+    this.#handshaken[direction] = true;
+    if (!('type' in value) && (first || !this.#ws)) return handshake(direction, value, index);
+    return hubMessage(value, index);
   }
 }
 
-function handshake(direction: Direction, value: Record<string, unknown>, index: number): Dissected {
-  if (direction === 'out') {
-    const fields: Record<string, ProtocolFieldValue> = {};
-    if (typeof value.protocol === 'string') fields.protocol = value.protocol;
-    if (typeof value.version === 'number') fields.version = value.version;
-    return {
-      message: msg(
-        'HandshakeRequest',
-        index,
-        `handshake ${String(fields.protocol ?? '?')} v${String(fields.version ?? '?')}`,
-        fields,
-      ),
-      pair: { role: 'request', kind: 'handshake', key: '' },
-    };
-  }
-  const error = typeof value.error === 'string' ? value.error : undefined;
-  return {
-    message: msg(
-      'HandshakeResponse',
-      index,
-      error === undefined ? 'handshake ok' : `handshake error ${error}`,
-      error === undefined ? {} : { error },
-    ),
-    pair: { role: 'answer', kind: 'handshake', key: '' },
-  };
-}
-
-function msg(
-  kind: string,
-  index: number,
-  summary: string,
-  fields: Record<string, ProtocolFieldValue>,
-): ProtocolMessage {
-  return { protocol: 'signalr', kind, index, summary, fields };
-}
-
-function malformed(index: number, code: string, message: string): Dissected {
-  return {
-    message: {
-      protocol: 'signalr',
-      kind: 'malformed',
-      index,
-      summary: `malformed: ${message}`,
-      fields: {},
-      malformed: { code, message },
-    },
-  };
+function msgpackMessage(body: Uint8Array, index: number): Dissected {
+  const read = readMsgpackMessage(body, PREVIEW_TREE_LIMITS);
+  return read.ok ? hubMessage(read.value, index) : malformed(index, read.code, read.message);
 }
