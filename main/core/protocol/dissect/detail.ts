@@ -48,7 +48,7 @@ export function detailOf(
         return parsed.ok ? parsed.value : undefined;
       }
       case 'socketio':
-        return socketIoTree(text, entry, following);
+        return socketIoTree(text, message.index, entry, following);
       case 'stomp':
       case 'mqtt':
         return undefined;
@@ -57,7 +57,19 @@ export function detailOf(
   return { annotation, trees };
 }
 
-function socketIoTree(text: string, entry: Entry, following: () => Iterable<Entry>): unknown {
+/**
+ * A WebSocket message is one Engine.IO packet; a polling body holds several, separated by 0x1e
+ * (which JSON never leaves raw), binary ones as `b` + base64 — attachments then follow their
+ * packet in the same body.
+ */
+function socketIoTree(
+  body: string,
+  index: number,
+  entry: Entry,
+  following: () => Iterable<Entry>,
+): unknown {
+  const parts = body.split('\x1e');
+  const text = parts.length > 1 ? (parts[index] ?? '') : body;
   if (!text.startsWith('4')) {
     const parsed = text.length > 1 ? parseJson(text.slice(1)) : undefined;
     return parsed?.ok === true ? parsed.value : undefined;
@@ -68,6 +80,13 @@ function socketIoTree(text: string, entry: Entry, following: () => Iterable<Entr
   const wanted = packet.attachments ?? 0;
   if (wanted === 0) return packet;
   const attachments: Uint8Array[] = [];
+  for (const part of parts.length > 1 ? parts.slice(index + 1) : []) {
+    if (attachments.length >= wanted || !part.startsWith('b')) break;
+    attachments.push(new Uint8Array(Buffer.from(part.slice(1), 'base64')));
+  }
+  if (attachments.length >= wanted) {
+    return { ...packet, data: joinAttachments(packet.data, attachments) };
+  }
   for (const next of following()) {
     if (next.direction !== entry.direction) continue;
     if (next.kind !== 'binary' || typeof next.payload === 'string') break;

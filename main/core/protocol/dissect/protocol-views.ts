@@ -423,7 +423,7 @@ export class ProtocolViews {
       state.awaiting = chosen;
       return state;
     }
-    if (chosen !== undefined) this.#decide(state, connectionId, chosen ?? undefined);
+    if (chosen !== undefined) this.#decide(state, connectionId, chosen ?? undefined, first);
     return state;
   }
 

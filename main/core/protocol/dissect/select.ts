@@ -76,6 +76,11 @@ export function channelIdOf(connection: Connection, protocol: ProtocolName, firs
     const session = new URLSearchParams(connection.url.slice(query + 1)).get('sessionId');
     if (session !== null && session !== '') return `mcp:${session}`;
   }
+  if (protocol === 'socketio' && first?.direction === 'in' && typeof first.payload === 'string') {
+    // The polling handshake's answer is the open packet naming the session it starts.
+    const opened = /^0\{"sid":"([^"\\]+)"/.exec(first.payload)?.[1];
+    if (opened !== undefined) return `eio:${opened}`;
+  }
   if (protocol === 'socketio' && query >= 0) {
     const sid = new URLSearchParams(connection.url.slice(query + 1)).get('sid');
     if (sid !== null && sid !== '') return `eio:${sid}`;

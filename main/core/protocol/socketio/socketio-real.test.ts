@@ -206,3 +206,142 @@ describe('Socket.IO dissection of the real libraries through the proxy', () => {
     );
   });
 });
+
+describe('Socket.IO long polling (and its upgrade) through the proxy', () => {
+  async function session(transports: string[]): Promise<{
+    store: SessionStore;
+    views: ProtocolViews;
+    client: ClientSocket;
+    serverAcks: unknown[];
+    serverSeen: unknown[][];
+  }> {
+    const serverSeen: unknown[][] = [];
+    const serverAcks: unknown[] = [];
+    const httpUpstream = http.createServer();
+    const sio = new Server(httpUpstream);
+    sio.on('connection', (socket) => {
+      socket.onAny((event: string, ...args: unknown[]) => {
+        const last = args.at(-1);
+        serverSeen.push([
+          event,
+          ...(plain(typeof last === 'function' ? args.slice(0, -1) : args) as unknown[]),
+        ]);
+        if (typeof last === 'function') (last as (v: unknown) => void)(`ok:${event}`);
+      });
+      socket.on('go', () => {
+        socket.emit('ask', 41, (reply: unknown) => serverAcks.push(plain(reply)));
+        socket.emit('blob', Buffer.from([9, 8, 7]));
+      });
+    });
+    const upstream = await listenLoopback(httpUpstream);
+    cleanups.push(async () => {
+      await sio.close();
+      await upstream.close();
+    });
+    const store = new SessionStore({ batchIntervalMs: 1 });
+    const views = new ProtocolViews(store);
+    const proxy = await startProxy(store, { port: 0, target: `http://127.0.0.1:${upstream.port}` });
+    cleanups.push(async () => {
+      views.dispose();
+      await proxy.close();
+    });
+    const client = io(proxy.url, {
+      transports,
+      reconnection: false,
+      upgrade: transports.length > 1,
+    });
+    cleanups.push(() => {
+      client.disconnect();
+    });
+    client.on('ask', (n: number, ack: (v: unknown) => void) => {
+      ack(n + 1);
+    });
+    await connected(client);
+    return { store, views, client, serverAcks, serverSeen };
+  }
+
+  async function exchange(client: ClientSocket): Promise<unknown[]> {
+    const replies = await Promise.all([
+      client.timeout(3000).emitWithAck('hello', 'x', 1),
+      client.timeout(3000).emitWithAck('upload', Buffer.from([1, 2, 250])),
+    ]);
+    client.emit('go');
+    return replies;
+  }
+
+  function dissected(views: ProtocolViews): { kind: string; event: unknown; args: unknown }[] {
+    return views.annotations().flatMap((a) =>
+      a.messages.map((m) => {
+        const tree = views.detailOf(a.seq)?.trees[m.index] as SioPacket | undefined;
+        return { kind: m.kind, event: m.fields.event, args: plain(tree?.data) };
+      }),
+    );
+  }
+
+  it('polling only: packets of each body read one by one, attachments in base64 joined, acks paired across requests', async () => {
+    const { store, views, client, serverAcks, serverSeen } = await session(['polling']);
+    const replies = await exchange(client);
+    expect(replies).toEqual(['ok:hello', 'ok:upload']);
+    await waitFor(() => serverAcks.length === 1 && serverSeen.length === 3, 3000, 'the server');
+    await waitFor(
+      () => {
+        store.flush();
+        return views.pairs().filter((p) => p.kind === 'ack').length === 3;
+      },
+      3000,
+      'three ack pairs',
+    );
+    const all = dissected(views);
+    expect(all.filter((m) => m.kind === 'malformed')).toEqual([]);
+    // What the server got, as the view shows the client's events (binary joined back in).
+    const events = all.filter((m) => m.kind === 'EVENT' || m.kind === 'BINARY_EVENT');
+    const sent = serverSeen.map(([event, ...args]) => ({ event, args }));
+    for (const seen of sent) {
+      expect(
+        events.some(
+          (e) =>
+            e.event === seen.event &&
+            JSON.stringify((e.args as unknown[]).slice(1)) === JSON.stringify(seen.args),
+        ),
+      ).toBe(true);
+    }
+    expect(all.filter((m) => m.kind === 'attachment')).toHaveLength(2);
+    // One Engine.IO session: every polling request (the handshake's too) in one channel.
+    const channels = views.channels();
+    expect(channels).toHaveLength(1);
+    expect(channels[0]?.id).toBe(`eio:${client.io.engine.id}`);
+    const kinds = new Set(channels[0]?.connectionIds.map((id) => store.getConnection(id)?.kind));
+    expect([...kinds]).toEqual(['http']);
+    expect(channels[0]?.connectionIds.length).toBeGreaterThanOrEqual(4);
+    // Ack pairs cross requests: an event POSTed, its ACK in a later GET body (or the other way).
+    const crossing = views
+      .pairs()
+      .filter((p) => p.kind === 'ack' && p.request.connectionId !== p.answer.connectionId);
+    expect(crossing).toHaveLength(3);
+    expect(views.unanswered().filter((u) => u.kind === 'ack')).toEqual([]);
+  });
+
+  it('polling, then the upgrade: the probe, the WebSocket and the polls share the channel', async () => {
+    const { store, views, client, serverAcks } = await session(['polling', 'websocket']);
+    await waitFor(() => client.io.engine.transport.name === 'websocket', 3000, 'the upgrade');
+    const replies = await exchange(client);
+    expect(replies).toEqual(['ok:hello', 'ok:upload']);
+    await waitFor(() => serverAcks.length === 1, 3000, 'the server ack');
+    await waitFor(
+      () => {
+        store.flush();
+        return views.pairs().filter((p) => p.kind === 'ack').length === 3;
+      },
+      3000,
+      'three ack pairs',
+    );
+    const channel = views.channels().find((c) => c.id === `eio:${client.io.engine.id}`);
+    const kinds = channel?.connectionIds.map((id) => store.getConnection(id)?.kind);
+    expect(kinds).toContain('ws');
+    expect(kinds).toContain('http');
+    const all = dissected(views);
+    expect(all.filter((m) => m.kind === 'malformed')).toEqual([]);
+    expect(all.map((m) => m.kind)).toContain('upgrade');
+    expect(views.pairs().some((p) => p.kind === 'ping' && p.key === 'probe')).toBe(true);
+  });
+});

@@ -191,3 +191,29 @@ describe('Socket.IO v4 over Engine.IO v4 (WebSocket)', () => {
     expect(views.pairs().map((p) => p.key)).toEqual(['probe']);
   });
 });
+
+describe('Socket.IO over Engine.IO long polling', () => {
+  const polling = 'http://127.0.0.1:1/socket.io/?EIO=4&transport=polling&sid=S1';
+  it('reads every packet of a body, with its index; `ok` is no payload; bad base64 is malformed', () => {
+    const store = sessionWith(testConnection('p', { kind: 'http', method: 'POST', url: polling }), [
+      out('42["a",1]\x1e451-["up",{"_placeholder":true,"num":0}]\x1ebAQL6', 1),
+      inn('ok', 2),
+      out('2\x1eb%%%', 3),
+    ]);
+    const views = new ProtocolViews(store, { live: false });
+    expect(views.channelOf('p')).toBe('eio:S1');
+    expect(views.annotationOf(1)?.messages.map((m) => [m.index, m.kind, m.summary])).toEqual([
+      [0, 'EVENT', 'EVENT a [1]'],
+      [1, 'BINARY_EVENT', 'BINARY_EVENT up ["<binary #0>"]'],
+      [2, 'attachment', 'attachment #0 of 1 (3 B)'],
+    ]);
+    expect(views.annotationOf(2)).toBeUndefined();
+    expect(views.annotationOf(3)?.messages.map((m) => [m.index, m.malformed?.code])).toEqual([
+      [0, undefined],
+      [1, 'engineio.base64'],
+    ]);
+    // The attachment in the same body is joined into its placeholder when the entry is opened.
+    const tree = views.detailOf(1)?.trees[1] as { data: unknown[] };
+    expect(tree.data).toEqual(['up', new Uint8Array([1, 2, 250])]);
+  });
+});

@@ -1,7 +1,9 @@
 /**
- * Socket.IO v4 over Engine.IO v4 on a WebSocket. Engine.IO packets are one per WebSocket
- * message: a digit type (0 open … 6 noop) then data; binary messages are raw bytes. A
- * BINARY_EVENT/BINARY_ACK is followed, same direction, by its attachments as binary messages.
+ * Socket.IO v4 over Engine.IO v4. On a WebSocket, Engine.IO packets are one per message: a digit
+ * type (0 open … 6 noop) then data; binary messages are raw bytes. On the long-polling transport
+ * (plain HTTP: GET bodies carry what the server sends, POST bodies what the client sends) one body
+ * holds several packets separated by 0x1e, a binary one written `b` + base64. A
+ * BINARY_EVENT/BINARY_ACK is followed, same direction, by its attachments as binary packets.
  * https://github.com/socketio/engine.io-protocol · https://github.com/socketio/socket.io-protocol
  */
 import type { Connection } from '../../../../shared/model/connection.ts';
@@ -23,8 +25,11 @@ export const socketIoDissector: Dissector = {
     const text = dataText(entry);
     return text !== undefined && text.startsWith('0{"sid":');
   },
-  create: (_connection: Connection) => new SocketIoConnection(),
+  create: (connection: Connection) => new SocketIoConnection(connection.kind === 'http'),
 };
+
+/** Engine.IO's separator between the packets of one polling body. */
+const RECORD_SEPARATOR = '\x1e';
 
 interface PendingBinary {
   headerSeq: number;
@@ -34,28 +39,59 @@ interface PendingBinary {
 
 class SocketIoConnection implements ConnectionDissector {
   readonly gaveUp = undefined;
+  /** Long polling: each body is a payload of several packets. */
+  readonly #polling: boolean;
   readonly #pending: Record<Direction, PendingBinary | undefined> = {
     out: undefined,
     in: undefined,
   };
 
+  constructor(polling: boolean) {
+    this.#polling = polling;
+  }
+
   /** `feed` on a copy of the state it changes (a field added to that state is copied here too). */
   peek(entry: Entry): Dissected[] {
-    const copy = new SocketIoConnection();
+    const copy = new SocketIoConnection(this.#polling);
     const pending = this.#pending[entry.direction];
     copy.#pending[entry.direction] = pending === undefined ? undefined : { ...pending };
     return copy.feed(entry);
   }
 
   feed(entry: Entry): Dissected[] {
-    if (entry.kind === 'binary') return [this.#binary(entry)];
+    if (this.#polling) return this.#payload(entry);
+    if (entry.kind === 'binary') return [this.#binary(entry, entry.payloadSize)];
     const text = dataText(entry);
     if (text === undefined) return [];
     return [this.#text(entry, text)];
   }
 
-  #binary(entry: Entry): Dissected {
-    const size = entry.payloadSize;
+  /** A polling body: its packets in order, each with its index in the body. */
+  #payload(entry: Entry): Dissected[] {
+    const text = dataText(entry);
+    if (text === undefined) {
+      // Engine.IO v4 polling is text; bytes here are not one of its payloads.
+      return [malformed('engineio.payload', 'a polling body that is not text')];
+    }
+    // The server answers a POSTed payload with a bare `ok`: an acknowledgement, not packets.
+    if (text === '' || (entry.direction === 'in' && text === 'ok')) return [];
+    return text.split(RECORD_SEPARATOR).map((packet, index) => {
+      const one = this.#packet(entry, packet);
+      one.message.index = index;
+      return one;
+    });
+  }
+
+  #packet(entry: Entry, packet: string): Dissected {
+    if (!packet.startsWith('b')) return this.#text(entry, packet);
+    const base64 = packet.slice(1);
+    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(base64) || base64.length % 4 === 1) {
+      return malformed('engineio.base64', 'a binary packet whose base64 is not valid');
+    }
+    return this.#binary(entry, Buffer.byteLength(base64, 'base64'));
+  }
+
+  #binary(entry: Entry, size: number): Dissected {
     const pending = this.#pending[entry.direction];
     if (pending === undefined) {
       return { message: msg('message', `binary ${size} B`, { eio: 'message', size }) };
