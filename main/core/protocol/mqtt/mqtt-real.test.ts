@@ -100,10 +100,7 @@ const PROPERTY_FIELDS: Record<string, [string, (v: unknown) => ProtocolFieldValu
   responseInformation: ['responseInfo', same],
   serverReference: ['serverReference', same],
   topicAlias: ['topicAlias', same],
-  subscriptionIdentifier: [
-    'subscriptionIds',
-    (v) => (Array.isArray(v) ? v.join(',') : String(v)),
-  ],
+  subscriptionIdentifier: ['subscriptionIds', (v) => (Array.isArray(v) ? v.join(',') : String(v))],
 };
 
 /** The fields Telltale must show for the properties the library reported. */

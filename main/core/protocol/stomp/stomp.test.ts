@@ -67,6 +67,20 @@ describe('STOMP 1.2 over WebSocket', () => {
     expect(views.unanswered().map((u) => [u.kind, u.key])).toEqual([['receipt', 'r3']]);
   });
 
+  it('a receipt header a broker copied into a MESSAGE asks for nothing (RabbitMQ copies SEND headers)', () => {
+    const store = sessionWith(conn, [
+      out('SEND\ndestination:/queue/a\nreceipt:r1\n\nhi\0'),
+      inn('MESSAGE\ndestination:/queue/a\nmessage-id:m1\nreceipt:r1\nsubscription:s\n\nhi\0'),
+      inn('RECEIPT\nreceipt-id:r1\n\n\0'),
+    ]);
+    const views = new ProtocolViews(store, { live: false });
+    expect(views.annotationOf(2)?.messages[0]?.fields.receipt).toBe('r1');
+    expect(views.pairs().map((p) => [p.kind, p.key, p.request.seq, p.answer.seq])).toEqual([
+      ['receipt', 'r1', 1, 3],
+    ]);
+    expect(views.unanswered()).toEqual([]);
+  });
+
   it('content-length bodies keep NUL bytes; 1.2 header escapes are undone (not in CONNECT)', () => {
     const body = 'a\0b';
     const store = sessionWith(conn, [

@@ -9,7 +9,7 @@ import type { ProtocolFieldValue, ProtocolMessage } from '../../../../shared/mod
 import { dataBytes, MAX_PENDING_BYTES, PendingBytes, utf8 } from '../dissect/bytes.ts';
 import { dataText, PREVIEW_CHARS } from '../dissect/text.ts';
 import type { ConnectionDissector, Dissected, Dissector, PairHint } from '../dissect/types.ts';
-import { parseStompFrame, type StompFrame } from './stomp-frame.ts';
+import { CLIENT_COMMANDS, parseStompFrame, type StompFrame } from './stomp-frame.ts';
 
 export const stompDissector: Dissector = {
   name: 'stomp',
@@ -21,6 +21,11 @@ export const stompDissector: Dissector = {
   },
   create: (_connection: Connection) => new StompConnection(),
 };
+
+/** Client frames that may ask for a receipt. */
+const ASKS_RECEIPT: ReadonlySet<string> = new Set(
+  CLIENT_COMMANDS.filter((c) => c !== 'CONNECT' && c !== 'STOMP'),
+);
 
 /** Header fields copied into `fields` under these names. */
 const HEADER_FIELDS: readonly [string, string][] = [
@@ -189,7 +194,12 @@ function hintsOf(
       break;
     }
   }
-  if (receipt !== undefined) hints.unshift({ role: 'request', kind: 'receipt', key: receipt });
+  // Only a client frame asks for a receipt (spec: any client frame but CONNECT). Brokers copy a
+  // SEND's headers into the MESSAGE they deliver (RabbitMQ does), `receipt` included: that
+  // copy asks nothing.
+  if (receipt !== undefined && ASKS_RECEIPT.has(frame.command)) {
+    hints.unshift({ role: 'request', kind: 'receipt', key: receipt });
+  }
   return hints;
 }
 
