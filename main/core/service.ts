@@ -136,7 +136,7 @@ export class InspectorService implements InspectorApi {
       const summaries = answerIds.flatMap((id) => this.#llm.summaryOf(id) ?? []);
       if (summaries.length > 0) this.#events.emit('llm', summaries);
     });
-    this.#diagnostics = new LiveDiagnostics(store);
+    this.#diagnostics = new LiveDiagnostics(store, { protocols: this.#protocols });
     this.#diagnostics.onChange((findings) => {
       this.#events.emit('findings', findings);
     });

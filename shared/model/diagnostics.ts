@@ -1,7 +1,8 @@
 /**
- * Findings of the stream diagnostics: what production guides for SSE and WebSocket say goes
- * wrong, checked against recorded connections. Rule ids are stable strings (exports, CI gates and
- * filters rely on them): add new ones, never rename. Part of the contract: the UI lists them.
+ * Findings of the stream diagnostics: what production guides for SSE and WebSocket, and the
+ * specifications of the application protocols they carry, say goes wrong, checked against
+ * recorded connections. Rule ids are stable strings (exports, CI gates and filters rely on
+ * them): add new ones, never rename. Part of the contract: the UI lists them.
  */
 import type { HeaderList } from './connection.ts';
 
@@ -45,6 +46,27 @@ export const RULE = {
   wsLargeMessage: 'ws.large-message',
   wsDeflateContextTakeover: 'ws.deflate-context-takeover',
   wsProtocolViolation: 'ws.protocol-violation',
+  // Application protocols, read from the protocol views (docs/diagnostics.md).
+  protocolMalformed: 'protocol.malformed',
+  socketioPongMissing: 'socketio.pong-missing',
+  socketioPingLate: 'socketio.ping-late',
+  socketioAckUnanswered: 'socketio.ack-unanswered',
+  socketioConnectError: 'socketio.connect-error',
+  signalrInvocationUnanswered: 'signalr.invocation-unanswered',
+  signalrInvocationError: 'signalr.invocation-error',
+  signalrCloseError: 'signalr.close-error',
+  jsonrpcUnanswered: 'jsonrpc.unanswered',
+  jsonrpcDuplicateResponse: 'jsonrpc.duplicate-response',
+  jsonrpcUnknownId: 'jsonrpc.unknown-id',
+  jsonrpcErrorResponses: 'jsonrpc.error-responses',
+  mcpMissingSessionId: 'mcp.missing-session-id',
+  graphqlOperationUnanswered: 'graphql.operation-unanswered',
+  graphqlSubscriptionNotCompleted: 'graphql.subscription-not-completed',
+  mqttQosIncomplete: 'mqtt.qos-incomplete',
+  mqttUnanswered: 'mqtt.unanswered',
+  mqttKeepAliveExceeded: 'mqtt.keep-alive-exceeded',
+  stompReceiptMissing: 'stomp.receipt-missing',
+  stompErrorFrame: 'stomp.error-frame',
 } as const;
 
 export type RuleId = (typeof RULE)[keyof typeof RULE];

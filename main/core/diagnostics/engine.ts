@@ -1,14 +1,18 @@
 /**
- * The rule engine: connections and entries go in as they happen (O(1) per entry, see facts.ts);
- * `findings(now)` re-checks only connections that changed, open ones (their idle time grows) and
- * the URL/origin groups that changed, and returns every current finding.
+ * The rule engine: connections and entries go in as they happen (O(1) per entry, see facts.ts),
+ * and so do the protocol views' annotations (protocol-diagnostics.ts); `findings(now)` re-checks
+ * only connections that changed, open ones (their idle time grows) and the URL/origin groups
+ * that changed, and returns every current finding.
  */
 import type { Connection } from '../../../shared/model/connection.ts';
 import type { Entry } from '../../../shared/model/entry.ts';
+import type { ProtocolAnnotation } from '../../../shared/model/protocol.ts';
 import { RULES } from './catalog.ts';
 import { ConnectionFacts } from './facts.ts';
 import { headerValue, originOf } from './headers.ts';
+import { ProtocolDiagnostics } from './protocol-diagnostics.ts';
 import { deflateRule, http1LimitRule, stormRule } from './rules-group.ts';
+import { carriesMcpSession, endpointOf, mcpSessionRule } from './rules-mcp.ts';
 import { sseRules, wantsEventStream, type RuleContext } from './rules-sse.ts';
 import { deflateWithTakeover, wsRules } from './rules-ws.ts';
 import {
@@ -42,6 +46,9 @@ export class DiagnosticsEngine {
   readonly #reconnectsByUrl = new Map<string, Group>();
   readonly #streamsByOrigin = new Map<string, Group>();
   readonly #deflateByOrigin = new Map<string, Group>();
+  /** HTTP exchanges and streams per endpoint, once one of them carried `Mcp-Session-Id`. */
+  readonly #mcpByEndpoint = new Map<string, Group>();
+  readonly #protocols = new ProtocolDiagnostics((id) => this.#facts.get(id)?.connection);
   readonly #lastStreamOfUrl = new Map<string, ConnectionFacts>();
   readonly #streams = new Set<string>();
   readonly #groupsOf = new Map<string, Group[]>();
@@ -65,6 +72,7 @@ export class DiagnosticsEngine {
       this.#open.add(connection.id);
     else this.#open.delete(connection.id);
     this.#classify(f);
+    this.#protocols.connectionChanged(connection.id);
   }
 
   observeEntry(entry: Entry): void {
@@ -72,6 +80,23 @@ export class DiagnosticsEngine {
     if (f === undefined) return;
     f.observe(entry);
     this.#dirty.add(entry.connectionId);
+  }
+
+  /** One entry's protocol messages, in seq order, with the channel the views put it in. */
+  observeAnnotation(annotation: ProtocolAnnotation, channelId: string): void {
+    this.#protocols.observe(annotation, channelId);
+    // An MCP initialize seen after its connection changes its endpoint's verdict.
+    if (annotation.messages.some((m) => m.fields.method === 'initialize')) {
+      const url = this.#facts.get(annotation.connectionId)?.connection.url;
+      const group = url === undefined ? undefined : this.#mcpByEndpoint.get(endpointOf(url));
+      if (group !== undefined) group.dirty = true;
+    }
+  }
+
+  /** The protocol views were rebuilt: what was learnt from annotations is read again. */
+  resetProtocols(): void {
+    this.#protocols.reset();
+    for (const group of this.#mcpByEndpoint.values()) group.dirty = true;
   }
 
   /** Every current finding, by connection (in the order they appeared), then by rule. */
@@ -107,11 +132,26 @@ export class DiagnosticsEngine {
       deflateRule(origin, group.members, ctx, group.findings);
       group.dirty = false;
     }
+    for (const [endpoint, group] of this.#mcpByEndpoint) {
+      if (!group.dirty) continue;
+      group.findings = [];
+      mcpSessionRule(endpoint, group.members, ctx, group.findings, (id) =>
+        this.#protocols.isInitialize(id),
+      );
+      group.dirty = false;
+    }
     const all: Finding[] = [];
     for (const list of this.#perConnection.values()) all.push(...list);
-    for (const groups of [this.#reconnectsByUrl, this.#streamsByOrigin, this.#deflateByOrigin]) {
+    const groupMaps = [
+      this.#reconnectsByUrl,
+      this.#streamsByOrigin,
+      this.#deflateByOrigin,
+      this.#mcpByEndpoint,
+    ];
+    for (const groups of groupMaps) {
       for (const group of groups.values()) all.push(...group.findings);
     }
+    all.push(...this.#protocols.findings(this.options, now));
     return all.sort(
       (a, b) =>
         (this.#order.get(a.connectionId) ?? 0) - (this.#order.get(b.connectionId) ?? 0) ||
@@ -147,6 +187,12 @@ export class DiagnosticsEngine {
     }
     if (c.kind === 'ws' && deflateWithTakeover(c.extensions)) {
       this.#join(this.#deflateByOrigin, originOf(c.url), f);
+    }
+    if (c.kind !== 'ws') {
+      const endpoint = endpointOf(c.url);
+      if (carriesMcpSession(f) || this.#mcpByEndpoint.has(endpoint)) {
+        this.#join(this.#mcpByEndpoint, endpoint, f);
+      }
     }
     // A member's state changed (a close ends its interval): its groups are re-checked.
     for (const group of this.#groupsOf.get(id) ?? []) group.dirty = true;

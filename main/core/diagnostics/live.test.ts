@@ -1,5 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { sseBlock } from '../llm/test-wire.ts';
+import { inn, sessionWith, testConnection } from '../protocol/dissect/test-support.ts';
+import { ProtocolViews } from '../protocol/dissect/protocol-views.ts';
+import { SessionStore } from '../session/store.ts';
 import { waitFor } from '../testing/loopback.ts';
 import { LiveDiagnostics } from './live.ts';
 import { proxiedStreams, type Cleanup } from './test-support.ts';
@@ -39,5 +42,44 @@ describe('live diagnostics', () => {
     expect(seen.map((findings) => findings.map((f) => f.rule))).toEqual([['sse.idle-gap']]);
     controller.abort();
     await read;
+  });
+});
+
+describe('live diagnostics of application protocols', () => {
+  const url = 'ws://127.0.0.1:1/socket.io/?EIO=4&transport=websocket';
+
+  it('reads annotations through views that only catch up (no feed of their own), re-reads them when the user changes the protocol', () => {
+    const store = new SessionStore({ batchIntervalMs: 1000 });
+    // Not following the feed: whoever the store serves first, LiveDiagnostics catches them up.
+    const views = new ProtocolViews(store, { live: false });
+    let clock = 2000;
+    const live = new LiveDiagnostics(store, {
+      protocols: views,
+      tickMs: 0,
+      now: () => clock,
+    });
+    cleanups.push(() => {
+      live.dispose();
+    });
+    const seen: string[][] = [];
+    live.onChange((findings) => seen.push(findings.map((f) => f.rule)));
+    sessionWith(
+      testConnection('c', { url }),
+      [inn('0{"sid":"abc","upgrades":[],"pingInterval":100,"pingTimeout":50}', 0), inn('2', 100)],
+      store,
+    );
+    store.flush();
+    // The ping (at 1100) is not overdue at 1120; it is at 1200.
+    clock = 1120;
+    expect(live.refresh()).toEqual([]);
+    clock = 1200;
+    expect(live.refresh().map((f) => [f.rule, f.evidence.seqs])).toEqual([
+      ['socketio.pong-missing', [1, 2]],
+    ]);
+    // Read raw, the connection has no protocol findings any more: told at once.
+    views.setProtocol('c', null);
+    expect(seen.at(-1)).toEqual([]);
+    views.setProtocol('c', undefined);
+    expect(seen.at(-1)).toEqual(['socketio.pong-missing']);
   });
 });

@@ -1,7 +1,9 @@
 /**
  * Diagnostics of one session store: what is there when created, then the change feed (live), and
- * a timer so that idle gaps and missing pongs are found while nothing arrives.
+ * a timer so that idle gaps and missing pongs are found while nothing arrives. With the
+ * session's protocol views, the application-protocol rules read their annotations too.
  */
+import type { ProtocolViews } from '../protocol/dissect/protocol-views.ts';
 import type { SessionStore } from '../session/store.ts';
 import { DiagnosticsEngine } from './engine.ts';
 import type { DiagnosticsOptions, Finding } from './types.ts';
@@ -11,6 +13,8 @@ export interface LiveDiagnosticsOptions extends DiagnosticsOptions {
   tickMs?: number;
   /** The clock (tests). */
   now?: () => number;
+  /** The protocol views of the same store (live ones): the protocol rules run on them. */
+  protocols?: ProtocolViews;
 }
 
 export type FindingsListener = (findings: Finding[]) => void;
@@ -20,18 +24,30 @@ export class LiveDiagnostics {
   readonly #now: () => number;
   readonly #listeners = new Set<FindingsListener>();
   readonly #unsubscribe: () => void;
+  readonly #unsubscribeViews: (() => void) | undefined;
   readonly #timer: NodeJS.Timeout | undefined;
+  readonly #views: ProtocolViews | undefined;
+  #revision = -1;
   #current: Finding[] = [];
   #signature = '';
 
   constructor(store: SessionStore, options: LiveDiagnosticsOptions = {}) {
     this.#engine = new DiagnosticsEngine(options);
     this.#now = options.now ?? Date.now;
+    this.#views = options.protocols;
     for (const connection of store.connections()) this.#engine.observeConnection(connection);
     for (const entry of store.allEntries()) this.#engine.observeEntry(entry);
+    this.#readAnnotations(undefined);
     this.#unsubscribe = store.subscribe((batch) => {
       for (const connection of batch.connections) this.#engine.observeConnection(connection);
       for (const entry of batch.entries) this.#engine.observeEntry(entry);
+      this.#readAnnotations(batch.entries);
+      this.#refresh();
+    });
+    // The user reading a connection as another protocol rebuilds the views between batches.
+    this.#unsubscribeViews = this.#views?.onChange(() => {
+      if (this.#views?.revision === this.#revision) return;
+      this.#readAnnotations(undefined);
       this.#refresh();
     });
     const tickMs = options.tickMs ?? 5000;
@@ -66,8 +82,35 @@ export class LiveDiagnostics {
 
   dispose(): void {
     this.#unsubscribe();
+    this.#unsubscribeViews?.();
     if (this.#timer !== undefined) clearInterval(this.#timer);
     this.#listeners.clear();
+  }
+
+  /**
+   * The annotations of `entries` (everything, when undefined or when the views were rebuilt since
+   * the last read). The views catch up first: whichever of us the store serves first, they have
+   * dissected these entries by now.
+   */
+  #readAnnotations(entries: readonly { seq: number }[] | undefined): void {
+    const views = this.#views;
+    if (views === undefined) return;
+    views.catchUp();
+    const engine = this.#engine;
+    const read = (annotation: ReturnType<ProtocolViews['annotationOf']>): void => {
+      if (annotation === undefined) return;
+      engine.observeAnnotation(
+        annotation,
+        views.channelOf(annotation.connectionId) ?? annotation.connectionId,
+      );
+    };
+    if (entries === undefined || views.revision !== this.#revision) {
+      this.#revision = views.revision;
+      engine.resetProtocols();
+      for (const annotation of views.annotations()) read(annotation);
+      return;
+    }
+    for (const entry of entries) read(views.annotationOf(entry.seq));
   }
 
   #refresh(): void {

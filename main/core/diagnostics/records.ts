@@ -1,16 +1,20 @@
 /**
  * Diagnostics of a recorded session (no clock: an open connection is judged up to the session's
  * last known moment), and the NDJSON export lines `{"type":"diagnostic", …}` (docs/diagnostics.md).
+ * The protocol rules read the session's protocol views: given, or dissected here.
  */
+import { ProtocolViews } from '../protocol/dissect/protocol-views.ts';
 import type { SessionStore } from '../session/store.ts';
 import { DiagnosticsEngine } from './engine.ts';
 import type { DiagnosticsOptions, Finding } from './types.ts';
 
 export function diagnoseStore(
   store: SessionStore,
-  options: DiagnosticsOptions & { now?: number } = {},
+  options: DiagnosticsOptions & { now?: number; protocols?: ProtocolViews } = {},
 ): Finding[] {
   const engine = new DiagnosticsEngine(options);
+  const views = options.protocols ?? new ProtocolViews(store, { live: false });
+  views.catchUp();
   let latest = 0;
   for (const connection of store.connections()) {
     engine.observeConnection(connection);
@@ -19,6 +23,13 @@ export function diagnoseStore(
   for (const entry of store.allEntries()) {
     engine.observeEntry(entry);
     if (entry.time > latest) latest = entry.time;
+    const annotation = views.annotationOf(entry.seq);
+    if (annotation !== undefined) {
+      engine.observeAnnotation(
+        annotation,
+        views.channelOf(entry.connectionId) ?? entry.connectionId,
+      );
+    }
   }
   return engine.findings(options.now ?? latest);
 }

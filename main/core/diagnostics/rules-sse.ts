@@ -10,9 +10,17 @@ export interface RuleContext {
   now: number;
 }
 
-/** A request that asked for an event stream (EventSource and most clients send this Accept). */
+/**
+ * A request that asked for an event stream (EventSource and most clients send this Accept). One
+ * that accepts JSON as well (MCP's Streamable HTTP POSTs) may be answered either way.
+ */
 export function wantsEventStream(c: Connection): boolean {
-  return headerValue(c.requestHeaders, 'accept')?.includes('text/event-stream') === true;
+  const accept = headerValue(c.requestHeaders, 'accept');
+  return (
+    accept !== undefined &&
+    accept.includes('text/event-stream') &&
+    !accept.includes('application/json')
+  );
 }
 
 export function sseRules(f: ConnectionFacts, ctx: RuleContext, out: Finding[]): void {

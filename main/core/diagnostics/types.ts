@@ -1,7 +1,8 @@
 /**
- * Findings of the stream diagnostics: what production guides for SSE and WebSocket say goes
- * wrong, checked against recorded connections. Rule ids are stable strings (exports, CI gates and
- * filters rely on them): add new ones, never rename.
+ * Findings of the stream diagnostics: what production guides for SSE and WebSocket (and the
+ * application protocols' specifications) say goes wrong, checked against recorded connections.
+ * Rule ids are stable strings (exports, CI gates and filters rely on them): add new ones, never
+ * rename.
  */
 
 export { RULE } from '../../../shared/model/diagnostics.ts';
@@ -37,6 +38,12 @@ export interface DiagnosticsOptions {
   burstsToReport?: number;
   /** Ping RTT rising: the last quarter's mean over the first quarter's by this factor. Default 2. */
   rttRiseFactor?: number;
+  /**
+   * An application-protocol request (JSON-RPC call, Socket.IO ack, SignalR invocation, MQTT
+   * flow, STOMP receipt, GraphQL query) still unanswered after this long is reported while its
+   * connection is open (ms). After the close, any left unanswered is. Default 30 000.
+   */
+  answerTimeoutMs?: number;
 }
 
 export type ResolvedOptions = Required<DiagnosticsOptions>;
@@ -55,6 +62,7 @@ export function resolveOptions(options: DiagnosticsOptions = {}): ResolvedOption
     burstQuietMs: options.burstQuietMs ?? 250,
     burstsToReport: options.burstsToReport ?? 2,
     rttRiseFactor: options.rttRiseFactor ?? 2,
+    answerTimeoutMs: options.answerTimeoutMs ?? 30_000,
   };
 }
 
