@@ -62,7 +62,10 @@ export async function runExport(argv: string[]): Promise<number> {
     };
     summary =
       args.outputFormat === 'har'
-        ? await writeHarFile(temp, opened.store, options)
+        ? await writeHarFile(temp, opened.store, {
+            ...options,
+            extraRecords: derivedRecords(opened.store),
+          })
         : await writeNdjsonFile(temp, opened.store, {
             ...options,
             extraRecords: derivedRecords(opened.store),

@@ -2,6 +2,7 @@ import { sessionFormatOf } from '../core/session/session-file.ts';
 import { openSaveTarget } from '../core/session/save-target.ts';
 import type { SaveTarget } from '../core/session/save-target.ts';
 import type { SessionStore } from '../core/session/store.ts';
+import { derivedRecords } from '../core/derived-records.ts';
 import { UsageError } from './usage.ts';
 
 /** `--save FILE`: the extension picks the format; checked while parsing arguments. */
@@ -27,6 +28,7 @@ export async function openCliSaveTarget(
   try {
     return await openSaveTarget(path, store, {
       redact,
+      extraRecords: derivedRecords(store),
       onError(error) {
         process.stderr.write(`telltale: writing ${path} failed: ${error.message}\n`);
       },

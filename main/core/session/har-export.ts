@@ -22,6 +22,32 @@ export interface HarExportOptions {
   /** `log._telltale.created` (epoch ms), default now. */
   created?: number;
   creator?: Creator;
+  /**
+   * Derived records (protocol messages and pairs, LLM summaries, findings: the NDJSON export's
+   * lines of those types), written as `_telltaleRecords` of their connection's HAR entry.
+   */
+  extraRecords?: ExtraRecords;
+}
+
+export type ExtraRecords = (
+  connectionIds: ReadonlySet<string>,
+) => Iterable<{ type: string; connectionId?: string }>;
+
+/** The derived records by connection (computed once per export: views are built from the store). */
+function recordsByConnection(
+  store: SessionStore,
+  extra: ExtraRecords | undefined,
+): (connectionId: string) => object[] {
+  if (extra === undefined) return () => [];
+  const ids = new Set(store.connections().map((c) => c.id));
+  const by = new Map<string, object[]>();
+  for (const record of extra(ids)) {
+    if (record.connectionId === undefined) continue;
+    const list = by.get(record.connectionId);
+    if (list === undefined) by.set(record.connectionId, [record]);
+    else list.push(record);
+  }
+  return (connectionId) => by.get(connectionId) ?? [];
 }
 
 export interface HarExportSummary {
@@ -32,10 +58,16 @@ export interface HarExportSummary {
 export function exportHar(store: SessionStore, options: HarExportOptions = {}): TelltaleHar {
   const policy = redactionPolicy(options.redact ?? true);
   const entries: TelltaleHarEntry[] = [];
+  const recordsOf = recordsByConnection(store, options.extraRecords);
   for (const selected of selectConnections(store, options.selection)) {
     const entry = harHeadOf(selected, policy) as Record<string, unknown>;
     for (const array of harArraysOf(selected)) entry[array.name] = [...array.items()];
-    entries.push({ ...(entry as TelltaleHarEntry), ...harTailOf(selected) });
+    const records = recordsOf(selected.connection.id);
+    entries.push({
+      ...(entry as TelltaleHarEntry),
+      ...harTailOf(selected),
+      ...(records.length > 0 ? { _telltaleRecords: records } : {}),
+    });
   }
   return { log: { ...logHead(options), entries } };
 }
@@ -69,6 +101,7 @@ export async function writeHar(
   await out.write(head.slice(0, -3));
   let connections = 0;
   let entries = 0;
+  const recordsOf = recordsByConnection(store, options.extraRecords);
   for (const selected of selectConnections(store, options.selection)) {
     await out.write(connections === 0 ? '\n' : ',\n');
     connections += 1;
@@ -84,7 +117,11 @@ export async function writeHar(
       }
       await out.write(']');
     }
-    const tail = JSON.stringify(harTailOf(selected));
+    const records = recordsOf(selected.connection.id);
+    const tail = JSON.stringify({
+      ...harTailOf(selected),
+      ...(records.length > 0 ? { _telltaleRecords: records } : {}),
+    });
     await out.write(tail === '{}' ? '}' : ',' + tail.slice(1));
   }
   await out.write('\n]}}\n');

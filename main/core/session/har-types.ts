@@ -122,6 +122,12 @@ export type TelltaleHarEntry = Omit<HarEntryBase, '_webSocketMessages' | 'respon
   _retry?: number;
   _telltaleConnection?: HarTelltaleConnection;
   _telltaleEntries?: HarTelltaleEntry[];
+  /**
+   * Derived records of this connection, as the NDJSON export's lines of the same types
+   * (`protocol`, `pair`, `unanswered`, `protocol-channel`, `llm`, `diagnostic`). Informational:
+   * an import computes them again from the entries.
+   */
+  _telltaleRecords?: object[];
 };
 
 /** `log._telltale`: the session's own header. */

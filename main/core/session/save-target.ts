@@ -7,7 +7,7 @@
  * - anything else: SessionFileError `unsupported-format`, thrown at once.
  */
 import { open, type FileHandle } from 'node:fs/promises';
-import { writeHar } from './har-export.ts';
+import { writeHar, type ExtraRecords, type HarExportOptions } from './har-export.ts';
 import { NdjsonSessionWriter } from './ndjson-writer.ts';
 import type { RedactionOptions } from './redaction.ts';
 import { requireSessionFormat, type SessionFormat } from './session-file.ts';
@@ -18,6 +18,8 @@ export interface SaveTargetOptions {
   redact?: RedactionOptions | boolean;
   /** Journal only: write error, reported once; the capture goes on. */
   onError?: (error: Error) => void;
+  /** HAR only: derived records for `_telltaleRecords` (see HarExportOptions). */
+  extraRecords?: ExtraRecords;
 }
 
 export interface SaveTarget {
@@ -45,18 +47,22 @@ export async function openSaveTarget(
   return {
     path,
     format,
-    close: () => (closing ??= finishHar(handle, store, options.redact ?? true)),
+    close: () =>
+      (closing ??= finishHar(handle, store, {
+        redact: options.redact ?? true,
+        ...(options.extraRecords === undefined ? {} : { extraRecords: options.extraRecords }),
+      })),
   };
 }
 
 async function finishHar(
   handle: FileHandle,
   store: SessionStore,
-  redact: RedactionOptions | boolean,
+  options: HarExportOptions,
 ): Promise<void> {
   try {
     store.flush();
-    await writeHar(handle, store, { redact });
+    await writeHar(handle, store, options);
     await handle.sync();
   } finally {
     await handle.close();
