@@ -490,6 +490,24 @@ describe.each(transports)('InspectorApi over the %s', (_name, make) => {
     expect(exportedEntries).toHaveLength(1);
     expect(exportedEntries[0]).toContain('tools/call');
     expect(await harness.api.getProtocolDetail(999_999)).toBeNull();
+    // The per-channel tables' source: the channel's messages with their pairs, newest last.
+    const channelId = overview.channels[0]?.id ?? '';
+    const messages = await harness.api.getChannelMessages(channelId);
+    expect(messages?.total).toBe(4);
+    expect(messages?.annotations.map((a) => a.direction).sort()).toEqual([
+      'in',
+      'in',
+      'out',
+      'out',
+    ]);
+    expect(messages?.pairs).toHaveLength(2);
+    const newest = await harness.api.getChannelMessages(channelId, 1);
+    expect(newest?.annotations.map((a) => a.seq)).toEqual([messages?.annotations.at(-1)?.seq]);
+    expect(newest?.total).toBe(4);
+    expect(await harness.api.getChannelMessages('no-such-channel')).toBeNull();
+    await expect(harness.api.getChannelMessages(channelId, 0)).rejects.toMatchObject({
+      code: 'invalid-arguments',
+    });
     const raw = await harness.api.setProtocol(rpc.id, 'raw');
     expect(raw.channels).toEqual([]);
     await expect(harness.api.setProtocol(rpc.id, 'cobol' as 'auto')).rejects.toMatchObject({

@@ -108,6 +108,15 @@ export interface ProtocolOverview {
   fallbacks: ProtocolFallback[];
 }
 
+/** A channel's newest annotated entries (ascending by seq) and the pairs any of them ends. */
+export interface ChannelMessages {
+  channelId: string;
+  annotations: ProtocolAnnotation[];
+  pairs: ProtocolPair[];
+  /** Annotated entries of the channel in all (more than `annotations` when cut). */
+  total: number;
+}
+
 /** One entry in its protocol's words: the messages, their decoded trees and their pairs. */
 export interface ProtocolEntryDetail {
   annotation: ProtocolAnnotation;
@@ -209,6 +218,11 @@ export interface InspectorCommands {
    * tree; null when it carries none of these.
    */
   getProtocolDetail(seq: number): Promise<ProtocolEntryDetail | null>;
+  /**
+   * A channel's newest protocol messages (`limit` entries, default 500, at most 20 000) with the
+   * pairs they end, for the per-channel tables; null for an unknown channel.
+   */
+  getChannelMessages(channelId: string, limit?: number): Promise<ChannelMessages | null>;
   /** Reads a connection as this protocol, as raw (`raw`), or detects it again (`auto`). */
   setProtocol(
     connectionId: string,
@@ -303,6 +317,7 @@ export const apiCommandNames = [
   'listFindings',
   'getProtocols',
   'getProtocolDetail',
+  'getChannelMessages',
   'setProtocol',
   'injectMessage',
   'resendEntry',

@@ -3,6 +3,7 @@
  * the Electron shell, the headless server and the tests drive this same object.
  */
 import type {
+  ChannelMessages,
   ProtocolEntryDetail,
   ProtocolOverview,
   CaCertificate,
@@ -395,6 +396,12 @@ export class InspectorService implements InspectorApi {
     const detail = this.#protocols.detailOf(seq);
     if (!detail) return Promise.resolve(null);
     return Promise.resolve({ ...detail, pairs: [...this.#protocols.pairsOf(seq)] });
+  }
+
+  getChannelMessages(channelId: string, limit = 500): Promise<ChannelMessages | null> {
+    this.#protocols.catchUp();
+    const found = this.#protocols.channelMessages(channelId, limit);
+    return Promise.resolve(found === undefined ? null : { channelId, ...found });
   }
 
   setProtocol(

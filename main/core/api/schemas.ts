@@ -175,6 +175,10 @@ export const commandArgs = {
   listFindings: z.tuple([]),
   getProtocols: z.tuple([]),
   getProtocolDetail: z.tuple([seq]),
+  getChannelMessages: z.tuple([
+    z.string().min(1).max(1024),
+    z.number().int().min(1).max(20_000).optional(),
+  ]),
   setProtocol: z.tuple([connectionId, z.enum([...PROTOCOL_NAMES, 'raw', 'auto'])]),
   injectMessage: z.tuple([connectionId, z.enum(['in', 'out']), sentMessage]),
   resendEntry: z.tuple([seq, sentMessage.optional()]),

@@ -94,6 +94,7 @@ export function fakeApi(initial: EntryRow[] = [], connections: Connection[] = []
       onBreakpoints: () => () => undefined,
       getProtocols: () => Promise.resolve({ channels: [], unanswered: [], fallbacks: [] }),
       getProtocolDetail: () => Promise.resolve(null),
+      getChannelMessages: () => Promise.resolve(null),
       onProtocols: () => () => undefined,
     } satisfies Partial<InspectorApi> as unknown as InspectorApi,
   };

@@ -55,6 +55,9 @@ export interface ProtocolPeek {
   waits: UnansweredRequest[];
 }
 
+/** One annotation as it is made, with the channel its entry belongs to. */
+export type AnnotationListener = (annotation: ProtocolAnnotation, channelId: string) => void;
+
 /** Ids of the connections whose protocol view changed in a batch. */
 export type ProtocolChangeListener = (connectionIds: string[]) => void;
 
@@ -67,6 +70,8 @@ interface ChannelState {
   malformed: number;
   pairs: number;
   pairer: Pairer;
+  /** Seqs of the channel's annotated entries, ascending (the tables read its newest). */
+  seqs: number[];
 }
 
 interface ConnectionState {
@@ -91,6 +96,7 @@ export class ProtocolViews {
   readonly #overrides: Map<string, ProtocolName | null>;
   readonly #fallbacks = new Map<string, ProtocolFallback>();
   readonly #listeners = new Set<ProtocolChangeListener>();
+  readonly #annotationListeners = new Set<AnnotationListener>();
   #connections = new Map<string, ConnectionState>();
   #channels = new Map<string, ChannelState>();
   #annotations = new Map<number, ProtocolAnnotation>();
@@ -177,6 +183,27 @@ export class ProtocolViews {
     }));
   }
 
+  /**
+   * The newest `limit` annotated entries of a channel (ascending) with every pair one of them
+   * ends, and how many the channel has in all; undefined for an unknown channel.
+   */
+  channelMessages(
+    channelId: string,
+    limit: number,
+  ): { annotations: ProtocolAnnotation[]; pairs: ProtocolPair[]; total: number } | undefined {
+    const channel = this.#channels.get(channelId);
+    if (channel === undefined) return undefined;
+    const seqs = channel.seqs.slice(-limit);
+    const annotations: ProtocolAnnotation[] = [];
+    const pairs = new Set<ProtocolPair>();
+    for (const seq of seqs) {
+      const annotation = this.#annotations.get(seq);
+      if (annotation !== undefined) annotations.push(annotation);
+      for (const pair of this.#pairsBySeq.get(seq) ?? []) pairs.add(pair);
+    }
+    return { annotations, pairs: [...pairs], total: channel.seqs.length };
+  }
+
   /** The protocol a connection is read as, or undefined when it is shown raw. */
   protocolOf(connectionId: string): ProtocolName | undefined {
     return this.#connections.get(connectionId)?.dissector?.name;
@@ -209,6 +236,16 @@ export class ProtocolViews {
     this.#emit([connectionId]);
   }
 
+  /**
+   * Called with each annotation as it is made, in the order made: an entry held (while its
+   * connection is sniffed, or until a response head names the session) when it is dissected. A
+   * rebuild (`revision` changes first) makes every annotation again, from the start.
+   */
+  onAnnotation(listener: AnnotationListener): () => void {
+    this.#annotationListeners.add(listener);
+    return () => this.#annotationListeners.delete(listener);
+  }
+
   onChange(listener: ProtocolChangeListener): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
@@ -218,6 +255,7 @@ export class ProtocolViews {
     this.#unsubscribe?.();
     this.#unsubscribe = undefined;
     this.#listeners.clear();
+    this.#annotationListeners.clear();
   }
 
   /**
@@ -322,8 +360,9 @@ export class ProtocolViews {
 
   #build(): void {
     // Each pass that ends in a fallback adds one connection to #fallbacks, so this ends.
-    this.#revision++;
     do {
+      // Each pass makes every annotation again: readers that follow them start over.
+      this.#revision++;
       this.#rebuild = false;
       this.#lastSeq = 0;
       this.#connections = new Map();
@@ -468,6 +507,7 @@ export class ProtocolViews {
         malformed: 0,
         pairs: 0,
         pairer: new Pairer(dissector.name, channelId),
+        seqs: [],
       };
       this.#channels.set(channelId, channel);
     }
@@ -500,6 +540,8 @@ export class ProtocolViews {
       messages: out.map((d) => d.message),
     };
     this.#annotations.set(entry.seq, annotation);
+    for (const listener of this.#annotationListeners) listener(annotation, channel.id);
+    channel.seqs.push(entry.seq);
     this.#changed.add(entry.connectionId);
     for (const { message, pair } of out) {
       channel.messages++;

@@ -189,6 +189,12 @@ describe('MCP Streamable HTTP', () => {
     ]);
     expect(views.unanswered()).toEqual([]);
     expect(views.annotations().some((a) => a.messages.some((m) => m.malformed))).toBe(false);
+    // The tables' source: the channel's newest messages and the pairs they end.
+    const newest = views.channelMessages('mcp:s-1', 2);
+    expect(newest?.total).toBe(8);
+    expect(newest?.annotations.map((a) => a.connectionId)).toEqual(['get', 'reply']);
+    expect(newest?.pairs.map((p) => p.key)).toEqual(['"srv-1"']);
+    expect(views.channelMessages('nope', 2)).toBeUndefined();
   });
 });
 

@@ -3,14 +3,15 @@ import { ProtocolTables } from './ProtocolTables.tsx';
 import { tableEntryLimit, useChannelDetails } from './useChannelDetails.ts';
 
 /**
- * The channel's tables, read from its newest entries when the tab opens. Not live: a busy
- * channel would refetch hundreds of details per change, so _Refresh_ reads them again.
+ * The channel's tables, read from its newest messages when the tab opens and kept up to date
+ * (re-read at most once a second while the channel is busy); _Refresh_ reads them at once.
  */
 export function ChannelTablesLoader(props: {
+  channelId: string;
   connectionIds: readonly string[];
   onSeq: (seq: number, connectionId: string) => void;
 }) {
-  const { loaded, refresh } = useChannelDetails(props.connectionIds);
+  const { loaded, refresh } = useChannelDetails(props.channelId, props.connectionIds);
   return (
     <div className="protocol-tables">
       <button type="button" onClick={refresh} disabled={loaded.state === 'loading'}>

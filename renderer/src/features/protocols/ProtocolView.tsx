@@ -107,7 +107,11 @@ export function ProtocolView(props: {
             </section>
           )}
           {props.showTables !== false && (
-            <ChannelTablesLoader connectionIds={channel.connectionIds} onSeq={props.onSeq} />
+            <ChannelTablesLoader
+              channelId={channel.id}
+              connectionIds={channel.connectionIds}
+              onSeq={props.onSeq}
+            />
           )}
         </>
       )}

@@ -147,22 +147,34 @@ describe('ProtocolTables', () => {
 });
 
 describe('loadChannelDetails', () => {
-  it('reads the newest entries of every connection of the channel, and says how many it left out', async () => {
-    const asked: number[] = [];
+  it('reads the channel in one request, hands each entry the pairs it ends, and says how many it left out', async () => {
+    const asked: [string, number | undefined][] = [];
+    const call = pair('call', 3, 5, 'jsonrpc');
     const api = {
-      queryEntries: (query: { connectionId?: string }) =>
-        Promise.resolve({
-          seqs: query.connectionId === 'c1' ? [1, 3, 5] : [2, 4],
-          total: 0,
-        }),
-      getProtocolDetail: (seq: number) => {
-        asked.push(seq);
-        return Promise.resolve(seq === 4 ? null : entry(seq, 'out', 'mqtt', 'PINGREQ', {}));
+      getChannelMessages: (channelId: string, limit?: number) => {
+        asked.push([channelId, limit]);
+        return Promise.resolve({
+          channelId,
+          annotations: [3, 4, 5].map(
+            (seq) => entry(seq, 'out', 'jsonrpc', 'request', {}).annotation,
+          ),
+          pairs: [call],
+          total: 10,
+        });
       },
     } as unknown as InspectorApi;
-    const { details, cut } = await loadChannelDetails(api, ['c1', 'c2'], 4);
-    expect(asked.sort()).toEqual([2, 3, 4, 5]);
-    expect(details.map((d) => d.annotation.seq)).toEqual([2, 3, 5]);
-    expect(cut).toBe(1);
+    const { details, cut } = await loadChannelDetails(api, 'ch1', 3);
+    expect(asked).toEqual([['ch1', 3]]);
+    expect(details.map((d) => [d.annotation.seq, d.pairs.length])).toEqual([
+      [3, 1],
+      [4, 0],
+      [5, 1],
+    ]);
+    expect(cut).toBe(7);
+  });
+
+  it('an unknown channel has no rows', async () => {
+    const api = { getChannelMessages: () => Promise.resolve(null) } as unknown as InspectorApi;
+    expect(await loadChannelDetails(api, 'gone')).toEqual({ details: [], cut: 0 });
   });
 });

@@ -56,7 +56,10 @@ export interface ChannelTables {
 const text = (value: ProtocolFieldValue | undefined): string =>
   value === undefined || value === null ? '' : String(value);
 
-export function located(details: readonly ProtocolEntryDetail[]): Located[] {
+/** What the tables read of an entry: its protocol messages and the pairs it ends. */
+export type TableSource = Pick<ProtocolEntryDetail, 'annotation' | 'pairs'>;
+
+export function located(details: readonly TableSource[]): Located[] {
   const all: Located[] = [];
   for (const { annotation } of details)
     for (const message of annotation.messages)
@@ -70,7 +73,7 @@ export function located(details: readonly ProtocolEntryDetail[]): Located[] {
   return all.sort((a, b) => a.seq - b.seq || a.message.index - b.message.index);
 }
 
-function pairsOf(details: readonly ProtocolEntryDetail[]): Map<string, ProtocolPair> {
+function pairsOf(details: readonly TableSource[]): Map<string, ProtocolPair> {
   // Keyed by the request end; the same pair arrives with both of its entries.
   const pairs = new Map<string, ProtocolPair>();
   for (const detail of details)
@@ -83,7 +86,7 @@ const callKinds: Record<string, string> = { request: 'call', Invocation: 'invoca
 const graphqlStarts = new Set(['subscribe', 'start']);
 const graphqlResults = new Set(['next', 'data']);
 
-export function buildTables(details: readonly ProtocolEntryDetail[]): ChannelTables {
+export function buildTables(details: readonly TableSource[]): ChannelTables {
   const messages = located(details);
   const bySeq = new Map<string, Located>();
   for (const m of messages) bySeq.set(`${String(m.seq)}.${String(m.message.index)}`, m);

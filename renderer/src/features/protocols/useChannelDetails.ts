@@ -1,52 +1,60 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { InspectorApi, ProtocolEntryDetail } from '../../../../shared/api.ts';
+import type { InspectorApi } from '../../../../shared/api.ts';
 import { useTimelineData } from '../../app/data-context.ts';
 import { errorMessage } from '../../components/format.ts';
+import type { TableSource } from './tables.ts';
 
-/** The newest entries read per channel: the tables are a view, not an export. */
-export const tableEntryLimit = 500;
-const parallel = 8;
+/** The newest annotated entries read per channel: the tables are a view, not an export. */
+export const tableEntryLimit = 2000;
+/** A busy channel re-reads its tables at most this often. */
+export const liveRefreshMs = 1000;
 
 export type ChannelDetails =
   | { state: 'loading' }
   | { state: 'error'; message: string }
-  | { state: 'ready'; details: ProtocolEntryDetail[]; cut: number };
+  | { state: 'ready'; details: TableSource[]; cut: number };
 
-/** The protocol details of a channel's newest entries, loaded when asked (the tab, Refresh). */
+/** The channel's newest protocol messages and their pairs, in one request. */
 export async function loadChannelDetails(
   api: InspectorApi,
-  connectionIds: readonly string[],
+  channelId: string,
   limit = tableEntryLimit,
-): Promise<{ details: ProtocolEntryDetail[]; cut: number }> {
-  const lists = await Promise.all(
-    connectionIds.map((connectionId) =>
-      api.queryEntries({ connectionId, kinds: ['text', 'binary', 'event'] }),
-    ),
-  );
-  const seqs = lists.flatMap((list) => list.seqs).sort((a, b) => a - b);
-  const newest = seqs.slice(-limit);
-  const details: ProtocolEntryDetail[] = [];
-  for (let i = 0; i < newest.length; i += parallel) {
-    const batch = await Promise.all(
-      newest.slice(i, i + parallel).map((seq) => api.getProtocolDetail(seq)),
-    );
-    for (const detail of batch) if (detail) details.push(detail);
+): Promise<{ details: TableSource[]; cut: number }> {
+  const found = await api.getChannelMessages(channelId, limit);
+  if (found === null) return { details: [], cut: 0 };
+  const pairsBySeq = new Map<number, TableSource['pairs']>();
+  for (const pair of found.pairs) {
+    for (const seq of new Set([pair.request.seq, pair.answer.seq])) {
+      const list = pairsBySeq.get(seq);
+      if (list === undefined) pairsBySeq.set(seq, [pair]);
+      else list.push(pair);
+    }
   }
-  return { details, cut: seqs.length - newest.length };
+  const details = found.annotations.map((annotation) => ({
+    annotation,
+    pairs: pairsBySeq.get(annotation.seq) ?? [],
+  }));
+  return { details, cut: found.total - found.annotations.length };
 }
 
-export function useChannelDetails(connectionIds: readonly string[]): {
+/**
+ * The tables' data, read when the tab opens and again (at most once a second) whenever the
+ * protocol view of one of the channel's connections changes.
+ */
+export function useChannelDetails(
+  channelId: string,
+  connectionIds: readonly string[],
+): {
   loaded: ChannelDetails;
   refresh: () => void;
 } {
   const data = useTimelineData();
   const [loaded, setLoaded] = useState<ChannelDetails>({ state: 'loading' });
   const [round, setRound] = useState(0);
-  const key = connectionIds.join(',');
+  const ids = connectionIds.join(',');
   useEffect(() => {
     let current = true;
-    setLoaded({ state: 'loading' });
-    loadChannelDetails(data.api, key.split(','))
+    loadChannelDetails(data.api, channelId)
       .then((result) => {
         if (current) setLoaded({ state: 'ready', ...result });
       })
@@ -56,7 +64,22 @@ export function useChannelDetails(connectionIds: readonly string[]): {
     return () => {
       current = false;
     };
-  }, [data, key, round]);
+  }, [data, channelId, round]);
+  useEffect(() => {
+    const watched = new Set(ids.split(','));
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const off = data.api.onProtocols((changed) => {
+      if (timer !== undefined || !changed.some((id) => watched.has(id))) return;
+      timer = setTimeout(() => {
+        timer = undefined;
+        setRound((n) => n + 1);
+      }, liveRefreshMs);
+    });
+    return () => {
+      off();
+      if (timer !== undefined) clearTimeout(timer);
+    };
+  }, [data, ids]);
   const refresh = useCallback(() => {
     setRound((n) => n + 1);
   }, []);
