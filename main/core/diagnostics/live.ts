@@ -24,10 +24,12 @@ export class LiveDiagnostics {
   readonly #now: () => number;
   readonly #listeners = new Set<FindingsListener>();
   readonly #unsubscribe: () => void;
-  readonly #unsubscribeViews: (() => void) | undefined;
+  readonly #unsubscribeViews: (() => void)[] = [];
   readonly #timer: NodeJS.Timeout | undefined;
   readonly #views: ProtocolViews | undefined;
   #revision = -1;
+  /** Annotations were read afresh since the last refresh. */
+  #reread = false;
   #current: Finding[] = [];
   #signature = '';
 
@@ -37,17 +39,30 @@ export class LiveDiagnostics {
     this.#views = options.protocols;
     for (const connection of store.connections()) this.#engine.observeConnection(connection);
     for (const entry of store.allEntries()) this.#engine.observeEntry(entry);
-    this.#readAnnotations(undefined);
+    const views = this.#views;
+    if (views !== undefined) {
+      views.catchUp();
+      this.#readAll(views);
+      // Annotations as the views make them: held entries are dissected after their own batch.
+      this.#unsubscribeViews.push(
+        views.onAnnotation((annotation, channelId) => {
+          if (views.revision !== this.#revision) this.#readAll(views);
+          else this.#engine.observeAnnotation(annotation, channelId);
+        }),
+        // The user reading a connection as another protocol rebuilds the views between batches.
+        views.onChange(() => {
+          if (views.revision !== this.#revision) this.#readAll(views);
+          if (!this.#reread) return;
+          this.#reread = false;
+          this.#refresh();
+        }),
+      );
+    }
     this.#unsubscribe = store.subscribe((batch) => {
       for (const connection of batch.connections) this.#engine.observeConnection(connection);
       for (const entry of batch.entries) this.#engine.observeEntry(entry);
-      this.#readAnnotations(batch.entries);
-      this.#refresh();
-    });
-    // The user reading a connection as another protocol rebuilds the views between batches.
-    this.#unsubscribeViews = this.#views?.onChange(() => {
-      if (this.#views?.revision === this.#revision) return;
-      this.#readAnnotations(undefined);
+      // Whichever of us the store serves first, the views have read this batch now.
+      views?.catchUp();
       this.#refresh();
     });
     const tickMs = options.tickMs ?? 5000;
@@ -82,35 +97,22 @@ export class LiveDiagnostics {
 
   dispose(): void {
     this.#unsubscribe();
-    this.#unsubscribeViews?.();
+    for (const unsubscribe of this.#unsubscribeViews) unsubscribe();
     if (this.#timer !== undefined) clearInterval(this.#timer);
     this.#listeners.clear();
   }
 
-  /**
-   * The annotations of `entries` (everything, when undefined or when the views were rebuilt since
-   * the last read). The views catch up first: whichever of us the store serves first, they have
-   * dissected these entries by now.
-   */
-  #readAnnotations(entries: readonly { seq: number }[] | undefined): void {
-    const views = this.#views;
-    if (views === undefined) return;
-    views.catchUp();
-    const engine = this.#engine;
-    const read = (annotation: ReturnType<ProtocolViews['annotationOf']>): void => {
-      if (annotation === undefined) return;
-      engine.observeAnnotation(
+  /** Everything the views have made so far (a start, or a rebuild), read afresh. */
+  #readAll(views: ProtocolViews): void {
+    this.#revision = views.revision;
+    this.#reread = true;
+    this.#engine.resetProtocols();
+    for (const annotation of views.annotations()) {
+      this.#engine.observeAnnotation(
         annotation,
         views.channelOf(annotation.connectionId) ?? annotation.connectionId,
       );
-    };
-    if (entries === undefined || views.revision !== this.#revision) {
-      this.#revision = views.revision;
-      engine.resetProtocols();
-      for (const annotation of views.annotations()) read(annotation);
-      return;
     }
-    for (const entry of entries) read(views.annotationOf(entry.seq));
   }
 
   #refresh(): void {

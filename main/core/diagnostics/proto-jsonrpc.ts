@@ -50,7 +50,7 @@ export class JsonRpcTracker implements ProtocolTracker {
         seq: a.seq,
         time: a.time,
         connectionId: a.connectionId,
-        data: { method: String(m.fields.method), id: idKey(id) },
+        data: { method: callName(m), id: idKey(id) },
       });
       return;
     }
@@ -156,4 +156,11 @@ export class JsonRpcTracker implements ProtocolTracker {
       break;
     }
   }
+}
+
+/** The method, with what an MCP call is about (`tools/call search`). */
+function callName(m: ProtocolMessage): string {
+  const about = m.fields.tool ?? m.fields.prompt ?? m.fields.resource;
+  const method = String(m.fields.method);
+  return typeof about === 'string' ? `${method} ${about}` : method;
 }

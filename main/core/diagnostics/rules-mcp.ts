@@ -46,7 +46,9 @@ export function mcpSessionRule(
     const c = f.connection;
     const given = headerValue(c.response?.headers, 'mcp-session-id');
     const sent = headerValue(c.requestHeaders, 'mcp-session-id');
-    if (sent === undefined && session !== undefined && c.openedAt >= session.since) {
+    // Judged once the answer's head is in (it names a new session), or the exchange ended.
+    const judged = c.response !== undefined || (c.state !== 'open' && c.state !== 'connecting');
+    if (judged && sent === undefined && session !== undefined && c.openedAt >= session.since) {
       // An initialize starts a session of its own: it is the one request sent without the id.
       const initializing = given !== undefined || initializeBody(f) || isInitialize(c.id);
       if (!initializing) offenders.push(f);
