@@ -30,7 +30,14 @@ class Session {
   readonly store = new SessionStore();
   #n = 0;
 
-  open(kind: Connection['kind'], method: string, url: string, headers = agent): string {
+  /** `answered`: read back after the exchange, its answer's head known (else still waiting). */
+  open(
+    kind: Connection['kind'],
+    method: string,
+    url: string,
+    headers = agent,
+    answered = true,
+  ): string {
     const id = `c${String(++this.#n)}`;
     this.store.addConnection(
       testConnection(id, {
@@ -39,8 +46,7 @@ class Session {
         url,
         requestHeaders: headers,
         openedAt: 0,
-        // Read back after the exchange: its answer's head is known.
-        response: { status: 200, statusText: 'OK', headers: [] },
+        ...(answered ? { response: { status: 200, statusText: 'OK', headers: [] } } : {}),
       }),
     );
     return id;
@@ -215,5 +221,33 @@ describe('SignalR over long polling', () => {
       },
       { code: 'signalr.truncated', message: 'the body ends inside a record (10 bytes left)' },
     ]);
+  });
+
+  // Known gap in the framework (protocol-views.ts, not this dissector): a plain exchange's request
+  // body is held until its response head, even when its URL already names the channel; a hub
+  // that answers on the poll before the POST is answered then has its completion read first, and
+  // the pair is lost. Flip to `it` when the hold skips exchanges whose channel is known.
+  it.fails('a completion polled before the POST carrying its invocation was answered', () => {
+    const s = new Session();
+    // Live, as the proxy records: a view built afterwards reads the POST with its head known.
+    const views = new ProtocolViews(s.store);
+    const post = s.open('http', 'POST', `${base}?id=tok`, agent, false);
+    s.body(post, 'out', r({ type: 1, invocationId: '0', target: 'Add', arguments: [] }), 10);
+    s.store.flush();
+    const poll = s.open('http', 'GET', `${base}?id=tok&_=1`);
+    s.body(poll, 'in', r({ type: 3, invocationId: '0', result: 1 }), 12);
+    s.store.updateConnection(post, { response: { status: 200, statusText: 'OK', headers: [] } });
+    s.store.append({
+      connectionId: post,
+      time: 13,
+      direction: 'in',
+      kind: 'lifecycle',
+      lifecycle: 'closed',
+      payload: '',
+      payloadSize: 0,
+      wireSize: 0,
+    });
+    s.store.flush();
+    expect(views.pairs().map((p) => [p.key, p.latencyMs])).toEqual([['0', 2]]);
   });
 });
