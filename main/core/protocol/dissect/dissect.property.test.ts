@@ -168,11 +168,26 @@ describe('dissection properties', () => {
         '5-',
         '42/x,',
         '4',
+        '4\x1eb!!\x1e2',
+        '40\x1e451-["a",{"_placeholder":true,"num":0}]\x1ebAA==',
+        'ok',
+        '/messages?sessionId=x',
       ),
       fc.uint8Array({ maxLength: 40 }),
     );
+    // The same dissectors read plain HTTP bodies (polling, JSON-RPC over HTTP) and SSE streams.
+    const carriers = fc.constantFrom(
+      testConnection('c'),
+      testConnection('c', { kind: 'http', method: 'POST', url: 'http://h/x?EIO=4&sid=s' }),
+      testConnection('c', {
+        kind: 'http',
+        response: { status: 202, statusText: 'Accepted', headers: [] },
+      }),
+      testConnection('c', { kind: 'sse' }),
+    );
     fc.assert(
       fc.property(
+        carriers,
         fc.constantFrom(...DISSECTORS),
         fc.array(
           fc.tuple(
@@ -182,8 +197,8 @@ describe('dissection properties', () => {
           ),
           { maxLength: 20 },
         ),
-        (dissector, messages) => {
-          const instance = dissector.create(testConnection('c'));
+        (connection, dissector, messages) => {
+          const instance = dissector.create(connection);
           messages.forEach(([direction, data, kind], i) => {
             const entry = {
               seq: i + 1,
@@ -197,6 +212,9 @@ describe('dissection properties', () => {
                   : data,
               payloadSize: 0,
               wireSize: 0,
+              ...(kind === 'event'
+                ? { sse: { event: i === 0 ? 'endpoint' : 'message', lastEventId: '' } }
+                : {}),
             } as Entry;
             expect(() => dissector.sniff(entry)).not.toThrow();
             for (const { message } of instance.feed(entry)) {
