@@ -37,6 +37,7 @@ import { JournalFolder } from './journal-folder.ts';
 import { LiveDiagnostics } from './diagnostics/index.ts';
 import { LlmStreams } from './llm/index.ts';
 import { ProtocolFilterContext, ProtocolViews } from './protocol/dissect/index.ts';
+import { entryPayloadTree } from './protocol/payload-tree/index.ts';
 import type { ProtocolName } from '../../shared/model/protocol.ts';
 import type { Finding } from '../../shared/model/diagnostics.ts';
 import type { LlmModeOverride, LlmSummary } from '../../shared/model/llm.ts';
@@ -394,8 +395,20 @@ export class InspectorService implements InspectorApi {
 
   getProtocolDetail(seq: number): Promise<ProtocolEntryDetail | null> {
     const detail = this.#protocols.detailOf(seq);
-    if (!detail) return Promise.resolve(null);
-    return Promise.resolve({ ...detail, pairs: [...this.#protocols.pairsOf(seq)] });
+    // A msgpack/CBOR payload is a tree whether or not a protocol was read in it.
+    const entry = this.#store.get(seq);
+    const payload = entry && entryPayloadTree(entry, this.#store.getConnection(entry.connectionId));
+    if (!detail) {
+      if (!entry || !payload) return Promise.resolve(null);
+      const { connectionId, direction, time } = entry;
+      const annotation = { seq, connectionId, direction, time, messages: [] };
+      return Promise.resolve({ annotation, trees: [], pairs: [], payload });
+    }
+    return Promise.resolve({
+      ...detail,
+      pairs: [...this.#protocols.pairsOf(seq)],
+      ...(payload ? { payload } : {}),
+    });
   }
 
   getChannelMessages(channelId: string, limit = 500): Promise<ChannelMessages | null> {

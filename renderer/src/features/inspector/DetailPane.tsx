@@ -8,6 +8,7 @@ import { copyText } from './clipboard.ts';
 import { EntryFacts } from './EntryFacts.tsx';
 import { HexView } from './HexView.tsx';
 import { JsonTree } from './JsonTree.tsx';
+import { payloadFormatLabels, PayloadTreeView } from './PayloadTreeView.tsx';
 import { bytesToBase64, bytesToHex, decodePayload } from './payload.ts';
 import { rawEventText } from './sse-raw.ts';
 import { canResend, interventionLabels } from './resend.ts';
@@ -15,7 +16,7 @@ import { ResendBar } from './ResendBar.tsx';
 import { ProtocolMessages } from '../protocols/ProtocolMessages.tsx';
 import { useProtocolDetail } from '../protocols/useProtocolDetail.ts';
 
-type Tab = 'text' | 'json' | 'hex' | 'raw';
+type Tab = 'text' | 'json' | 'tree' | 'hex' | 'raw';
 
 type Loaded =
   | { state: 'none' }
@@ -78,12 +79,24 @@ function EntryDetail(props: { entry: WireEntry }) {
   const payload = decodePayload(entry);
   const protocol = useProtocolDetail(entry.seq);
   const isEvent = entry.kind === 'event' || entry.kind === 'comment';
+  // A msgpack/CBOR tree comes with the protocol detail (decoded in the core), after the entry.
+  const tree = payload.binary ? protocol?.payload : undefined;
   const tabs: Tab[] = [];
   if (payload.json) tabs.push('json');
+  if (tree) tabs.push('tree');
   tabs.push('text');
   if (isEvent) tabs.push('raw');
   tabs.push('hex');
-  const [tab, setTab] = useState<Tab>(payload.binary ? 'hex' : (tabs[0] ?? 'text'));
+  const [picked, setPicked] = useState<Tab | null>(null);
+  // Until the user picks a tab, a binary payload opens on its tree once that has come.
+  const tab: Tab =
+    picked !== null && tabs.includes(picked)
+      ? picked
+      : tree
+        ? 'tree'
+        : payload.binary
+          ? 'hex'
+          : (tabs[0] ?? 'text');
   const [copied, setCopied] = useState<string | null>(null);
 
   const copy = (what: string, text: string): void => {
@@ -129,16 +142,18 @@ function EntryDetail(props: { entry: WireEntry }) {
               aria-selected={tab === name}
               aria-pressed={tab === name}
               onClick={() => {
-                setTab(name);
+                setPicked(name);
               }}
             >
               {name === 'raw'
                 ? 'Raw event'
                 : name === 'json'
                   ? 'JSON'
-                  : name === 'hex'
-                    ? 'Hex'
-                    : 'Text'}
+                  : name === 'tree' && tree
+                    ? payloadFormatLabels[tree.format]
+                    : name === 'hex'
+                      ? 'Hex'
+                      : 'Text'}
             </button>
           ))}
         </div>
@@ -156,6 +171,7 @@ function EntryDetail(props: { entry: WireEntry }) {
         {tab === 'json' && payload.json && (
           <JsonTree value={payload.json.value} onFilter={setFilter} />
         )}
+        {tab === 'tree' && tree && <PayloadTreeView payload={tree} />}
         {tab === 'text' && (
           <pre className="payload-text">
             {payload.binary && (
