@@ -106,6 +106,8 @@ export class InspectorService implements InspectorApi {
         this.#events.emit('breakpoints', state);
       },
     );
+    // Breakpoint rules read protocol terms in the current session's protocol views.
+    this.#replay.breakpoints.useProtocols(() => this.#protocols);
     this.#proxy = new ProxyController(
       () => this.#store,
       options.caDir,

@@ -1,6 +1,8 @@
 /**
  * Breakpoints and rules for the proxy: which messages to pause, drop or rewrite (matched with the
- * filter language, over the message as decoded and its connection: `url:`, `dir:`, content…),
+ * filter language, over the message as decoded and its connection: `url:`, `dir:`, content…, and
+ * in its application protocol's words once given the session's protocol views: `proto:`,
+ * `sio.event:`, `rpc.method:` …, see held-protocols.ts),
  * the queue of paused messages the user decides on (edit and forward, forward, drop), and the
  * handshake rules that change request headers of a WebSocket upgrade.
  *
@@ -14,6 +16,7 @@ import type { Connection, HeaderList } from '../../../shared/model/connection.ts
 import type { Direction, Entry, EntryKind, Payload } from '../../../shared/model/entry.ts';
 import { compileFilter } from '../filter/index.ts';
 import type { EntryPredicate } from '../filter/index.ts';
+import { HeldMessageContext, type ProtocolViewsSource } from './held-protocols.ts';
 
 export type RuleAction = 'pause' | 'drop' | 'rewrite';
 
@@ -93,11 +96,24 @@ export class BreakpointController {
   #handshakeRules: HandshakeRule[] = [];
   readonly #waiting = new Map<string, Waiting>();
   readonly #events: BreakpointEvents;
+  #protocols: ProtocolViewsSource = () => undefined;
+  readonly #held = new HeldMessageContext(() => this.#protocols());
   timeoutMs: number;
 
-  constructor(options: BreakpointEvents & { timeoutMs?: number } = {}) {
+  constructor(
+    options: BreakpointEvents & { timeoutMs?: number; protocols?: ProtocolViewsSource } = {},
+  ) {
     this.#events = options;
     this.timeoutMs = options.timeoutMs ?? 60_000;
+    if (options.protocols !== undefined) this.#protocols = options.protocols;
+  }
+
+  /**
+   * Where protocol terms are read: the protocol views of the session the proxy records into (a
+   * getter: the session may change). Without them, protocol terms match nothing.
+   */
+  useProtocols(source: ProtocolViewsSource): void {
+    this.#protocols = source;
   }
 
   /** Replaces the message rules; throws RuleError (with the rule id) on a filter that does not parse. */
@@ -107,7 +123,7 @@ export class BreakpointController {
       if (!parsed.ok) {
         throw new RuleError(rule.id, `rule ${rule.id}: ${parsed.error.message}`);
       }
-      return { rule, test: compileFilter(parsed.filter) };
+      return { rule, test: compileFilter(parsed.filter, this.#held) };
     });
   }
 
@@ -128,12 +144,20 @@ export class BreakpointController {
     return this.#rules.some((r) => r.rule.enabled !== false);
   }
 
-  /** The first enabled rule that matches, or null. */
+  /**
+   * The first enabled rule that matches, or null. `entry` is the message about to be relayed
+   * (not recorded yet): protocol terms read it as its connection's next message.
+   */
   match(entry: Entry, connection: Connection | undefined): MessageRule | null {
-    for (const { rule, test } of this.#rules) {
-      if (rule.enabled !== false && test(entry, connection)) return rule;
+    this.#held.hold(entry);
+    try {
+      for (const { rule, test } of this.#rules) {
+        if (rule.enabled !== false && test(entry, connection)) return rule;
+      }
+      return null;
+    } finally {
+      this.#held.hold(undefined);
     }
-    return null;
   }
 
   /**

@@ -42,15 +42,18 @@ export function parseProtocolTerm(word: string): ProtocolTerm | undefined {
     : undefined;
 }
 
+/** What the terms read: a ProtocolViews, or a stand-in for one message (a held breakpoint). */
+export type ProtocolLookup = Pick<ProtocolViews, 'annotationOf' | 'pairsOf' | 'unanswered'>;
+
 /**
  * Answers protocol terms for entries of one ProtocolViews. Take one per query: the unanswered
  * set is read once, the first time `unanswered` is asked.
  */
 export class ProtocolFilterContext implements FilterProtocolContext {
-  readonly #views: ProtocolViews;
+  readonly #views: ProtocolLookup;
   #unanswered: Set<number> | undefined;
 
-  constructor(views: ProtocolViews) {
+  constructor(views: ProtocolLookup) {
     this.#views = views;
   }
 
