@@ -168,7 +168,7 @@ describe('telltale inspect', () => {
       malformed: 1,
     });
     expect(report.connections.map((c) => [c.id, c.protocol, c.channel])).toEqual([
-      ['sio', 'socketio', 'sio'],
+      ['sio', 'socketio', 'eio:S1'],
       ['rpc', 'jsonrpc', 'rpc'],
     ]);
     const [sio, rpc] = report.protocols;
@@ -231,7 +231,7 @@ describe('telltale inspect', () => {
   it('text: the protocol messages, pairs with latency, unanswered and malformed', async () => {
     const result = await run(protocolSession);
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain('socketio channel sio (chosen by url) on #1');
+    expect(result.stdout).toContain('socketio channel eio:S1 (chosen by url) on #1');
     expect(result.stdout).toContain('6 messages · 2 paired · 0 unanswered · 0 malformed');
     expect(result.stdout).toContain('     4 out EVENT chat #3 ["hi"]');
     expect(result.stdout).toContain('    ack /#3: seq 4 → seq 5 in 25 ms');
