@@ -82,6 +82,8 @@ interface ConnectionState {
   channel?: ChannelState;
   /** Data entries held while sniffing (at most SNIFF_LIMIT). */
   sniffed: Entry[];
+  /** The connection as a dissector last heard of it (see ConnectionDissector.connectionChanged). */
+  seen?: Connection;
   /**
    * Chosen, but waiting for the response head before the channel is (a plain exchange's request
    * body comes first; the head may name the session, and says what the answer is).
@@ -414,7 +416,9 @@ export class ProtocolViews {
     }
     state.sniffed.push(entry);
     if (state.awaiting !== undefined) {
-      if (!this.#answerHeadPending(entry)) this.#decideHeld(state, entry.connectionId);
+      if (!this.#answerHeadPending(entry, state.awaiting.dissector)) {
+        this.#decideHeld(state, entry.connectionId);
+      }
       return;
     }
     // Sniffing: the first data entry some dissector recognises decides the connection.
@@ -423,7 +427,7 @@ export class ProtocolViews {
       if (state.sniffed.length >= SNIFF_LIMIT) this.#decide(state, entry.connectionId, undefined);
       return;
     }
-    if (this.#answerHeadPending(entry)) {
+    if (this.#answerHeadPending(entry, found)) {
       // A request body recorded before the response head: the head may name the session
       // (MCP's initialize answer brings `Mcp-Session-Id`), so the channel is chosen after it.
       state.awaiting = { dissector: found, by: 'sniff' };
@@ -434,10 +438,16 @@ export class ProtocolViews {
     for (const e of held) this.#dissect(state, e);
   }
 
-  #answerHeadPending(entry: Entry): boolean {
+  /**
+   * A plain exchange's request body, before its response head, whose channel the head may still
+   * name. One whose request already names it (`?sid=`, `?id=`, a session header) is read at once:
+   * its answer may come first on another connection of the channel.
+   */
+  #answerHeadPending(entry: Entry, dissector: Dissector): boolean {
     if (entry.direction !== 'out') return false;
     const connection = this.#store.getConnection(entry.connectionId);
-    return connection?.kind === 'http' && connection.response === undefined;
+    if (connection?.kind !== 'http' || connection.response !== undefined) return false;
+    return channelIdOf(connection, dissector.name) === connection.id;
   }
 
   #decideHeld(state: ConnectionState, connectionId: string): void {
@@ -457,7 +467,11 @@ export class ProtocolViews {
     const state: ConnectionState = { decided: false, sniffed: [], good: 0, bad: 0 };
     this.#connections.set(connectionId, state);
     const chosen = this.#preselect(connection);
-    if (chosen !== undefined && chosen !== null && this.#answerHeadPending(first)) {
+    if (
+      chosen !== undefined &&
+      chosen !== null &&
+      this.#answerHeadPending(first, chosen.dissector)
+    ) {
       // #observe holds the entry until the head comes, as for a sniffed one.
       state.awaiting = chosen;
       return state;
@@ -521,6 +535,14 @@ export class ProtocolViews {
     if (instance === undefined || channel === undefined) return;
     let out;
     try {
+      if (instance.connectionChanged !== undefined) {
+        // The store replaces a connection when it changes (a response head came in).
+        const now = this.#store.getConnection(entry.connectionId);
+        if (now !== undefined && now !== state.seen) {
+          state.seen = now;
+          instance.connectionChanged(now);
+        }
+      }
       out = instance.feed(entry);
     } catch (error) {
       // Dissectors never throw by contract; one that does loses this connection, not the view.

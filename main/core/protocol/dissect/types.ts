@@ -37,6 +37,11 @@ export interface ConnectionDissector {
   peek?(entry: Entry): Dissected[];
   /** Set once the dissector has given up on this connection: it is then shown raw. */
   readonly gaveUp: string | undefined;
+  /**
+   * The connection changed since `create` (a plain exchange's response head came in after its
+   * request body): called before the next `feed` with the connection as it is now.
+   */
+  connectionChanged?(connection: Connection): void;
 }
 
 export interface Dissector {

@@ -43,10 +43,17 @@ export const jsonRpcDissector: Dissector = {
     const first: unknown = Array.isArray(parsed.value) ? parsed.value[0] : parsed.value;
     return isRecord(first) && first.jsonrpc === '2.0';
   },
-  create: (connection: Connection): ConnectionDissector => ({
-    gaveUp: undefined,
-    feed: (entry) => dissectJsonRpc(entry, connection),
-  }),
+  create: (created: Connection): ConnectionDissector => {
+    // An HTTP answer's status decides whether a non-JSON body is a message (see below).
+    let connection = created;
+    return {
+      gaveUp: undefined,
+      feed: (entry) => dissectJsonRpc(entry, connection),
+      connectionChanged: (now) => {
+        connection = now;
+      },
+    };
+  },
 };
 
 /** MCP's HTTP+SSE transport: the stream's `endpoint` event names where to POST. */
