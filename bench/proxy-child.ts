@@ -1,9 +1,11 @@
 /**
  * One proxy under test, in its own process so its CPU time and RSS are its own:
  *   node bench/proxy-child.ts KIND UPSTREAM_PORT
- * KIND: pipe | telltale | telltale-discard | http-proxy | mockttp. All run as reverse proxies to
- * the upstream, so the same client reaches each the same way. Answers {port} once listening, and
- * {cpu, rss, peakRss} to every 'usage' message ('reset' restarts the peak).
+ * KIND: pipe | pipe-nodelay | telltale[-worker] | telltale-dissect | telltale-discard[-worker] |
+ * http-proxy | mockttp. All run as
+ * reverse proxies to the upstream, so the same client reaches each the same way. Answers {port}
+ * once listening, and {cpu, rss, peakRss, entries?, residentPayload?} to every 'usage' message
+ * ('reset' restarts the peak).
  */
 import http from 'node:http';
 import net from 'node:net';
@@ -12,6 +14,10 @@ import type { Connection } from '../shared/model/connection.ts';
 import type { NewEntry } from '../shared/model/entry.ts';
 import { startProxy } from '../main/core/proxy/proxy-server.ts';
 import { SessionStore } from '../main/core/session/store.ts';
+import { openSpillFile } from '../main/cli/spill-file.ts';
+import { ProtocolViews } from '../main/core/protocol/dissect/protocol-views.ts';
+import { SseDecodeOffload } from '../main/core/proxy/sse-decode-offload.ts';
+import { offloadSseDecoding } from '../main/core/proxy/sse-tap.ts';
 
 const [kind = 'pipe', upstreamPortText = '0'] = process.argv.slice(2);
 const upstreamPort = Number(upstreamPortText);
@@ -45,11 +51,19 @@ function discardingStore(): SessionStore {
   return store as unknown as SessionStore;
 }
 
+/** The recording store, when this child has one (for its figures). */
+let recording: SessionStore | null = null;
+
 async function start(): Promise<number> {
   switch (kind) {
-    case 'pipe': {
-      const server = net.createServer((client) => {
-        const upstream = net.connect(upstreamPort, '127.0.0.1');
+    case 'pipe':
+    case 'pipe-nodelay': {
+      // `pipe` keeps Node's defaults (Nagle on: small writes wait to be coalesced, which saves
+      // CPU at 1k/s and costs about a millisecond); `pipe-nodelay` sets TCP_NODELAY on both
+      // sockets as Telltale does, the like-for-like floor.
+      const noDelay = kind === 'pipe-nodelay';
+      const server = net.createServer({ noDelay }, (client) => {
+        const upstream = net.connect({ port: upstreamPort, host: '127.0.0.1', noDelay });
         client.pipe(upstream).pipe(client);
         client.on('error', () => upstream.destroy());
         upstream.on('error', () => client.destroy());
@@ -58,8 +72,27 @@ async function start(): Promise<number> {
       return (server.address() as AddressInfo).port;
     }
     case 'telltale':
-    case 'telltale-discard': {
-      const store = kind === 'telltale' ? new SessionStore() : discardingStore();
+    case 'telltale-worker':
+    case 'telltale-dissect':
+    case 'telltale-discard':
+    case 'telltale-discard-worker': {
+      // `-worker`: SSE decoded on a worker thread, off the forwarding thread.
+      if (kind.endsWith('-worker')) offloadSseDecoding(new SseDecodeOffload());
+      // Recording as `telltale proxy` does without --save: a private journal the store spills
+      // payloads to past its budget (without one, nothing can be evicted and memory grows).
+      let store: SessionStore;
+      if (kind.startsWith('telltale-discard')) store = discardingStore();
+      else {
+        store = new SessionStore();
+        recording = store;
+        const spill = openSpillFile(store);
+        process.once('disconnect', () => {
+          void spill.close().finally(() => process.exit(0));
+        });
+        // Protocol dissection on, as the app and `serve` run it (issue 9): views that follow
+        // the store's change feed, choose a dissector per connection, annotate and pair.
+        if (kind === 'telltale-dissect') new ProtocolViews(store);
+      }
       const proxy = await startProxy(store, { port: 0, target });
       return proxy.port;
     }
@@ -94,8 +127,17 @@ process.on('message', (message) => {
   if (message === 'reset') peakRss = process.memoryUsage.rss();
   if (message === 'usage' || message === 'reset') {
     peakRss = Math.max(peakRss, process.memoryUsage.rss());
-    process.send?.({ cpu: process.cpuUsage(), rss: process.memoryUsage.rss(), peakRss });
+    process.send?.({
+      cpu: process.cpuUsage(),
+      rss: process.memoryUsage.rss(),
+      peakRss,
+      ...(recording
+        ? { entries: recording.lastSeq, residentPayload: recording.memoryStats().residentBytes }
+        : {}),
+    });
   }
 });
-process.on('disconnect', () => process.exit(0));
+// A recording child removes its journal first (see start).
+if (kind !== 'telltale' && kind !== 'telltale-dissect')
+  process.on('disconnect', () => process.exit(0));
 process.send?.({ port });

@@ -1,7 +1,8 @@
 /**
  * The upstream of the proxy benchmark, in its own process: a WebSocket echo (any path), a
- * WebSocket flood (/flood: 1 KiB messages as fast as the socket takes them, for `ms`), and an
- * event stream (/sse?n=N: N events of exactly 100 bytes, chunked, written with backpressure).
+ * WebSocket flood (/flood: 1 KiB messages as fast as the socket takes them, for `ms`), a JSON-RPC
+ * answerer (/jsonrpc: each `{"jsonrpc":"2.0","id":N,"method":"echo","params":P}` gets
+ * `{"jsonrpc":"2.0","id":N,"result":P}` back), and an event stream (/sse?n=N: N events of exactly 100 bytes, chunked, written with backpressure).
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -52,6 +53,13 @@ wss.on('connection', (socket, req) => {
     flood();
     return;
   }
+  if (url.pathname === '/jsonrpc') {
+    socket.on('message', (data: Buffer) => {
+      // A string edit, not JSON.parse: the upstream's own CPU is not what is measured.
+      socket.send(data.toString('utf8').replace('"method":"echo","params"', '"result"'));
+    });
+    return;
+  }
   socket.on('message', (data, isBinary) => {
     socket.send(data, { binary: isBinary });
   });
@@ -59,5 +67,10 @@ wss.on('connection', (socket, req) => {
 
 server.listen(0, '127.0.0.1', () => {
   process.send?.({ port: (server.address() as AddressInfo).port });
+});
+// Its own CPU, so the benchmark can show how the two cores are shared (see the SSE split).
+process.on('message', (message) => {
+  if (message === 'usage' || message === 'reset')
+    process.send?.({ cpu: process.cpuUsage(), rss: process.memoryUsage.rss(), peakRss: 0 });
 });
 process.on('disconnect', () => process.exit(0));
