@@ -510,6 +510,13 @@ describe.each(transports)('InspectorApi over the %s', (_name, make) => {
     });
     const raw = await harness.api.setProtocol(rpc.id, 'raw');
     expect(raw.channels).toEqual([]);
+    // The choice is the connection's: the session file keeps it.
+    const saved = await harness.api.exportSession({ format: 'ndjson' });
+    const line = saved.text
+      .split('\n')
+      .find((l) => l.includes(`"id":"${rpc.id}"`) && l.startsWith('{"type":"connection"'));
+    expect(JSON.parse(line ?? '{}')).toMatchObject({ protocolChoice: null });
+    expect((await harness.api.setProtocol(rpc.id, 'auto')).channels).toHaveLength(1);
     await expect(harness.api.setProtocol(rpc.id, 'cobol' as 'auto')).rejects.toMatchObject({
       code: 'invalid-arguments',
     });

@@ -425,10 +425,10 @@ export class InspectorService implements InspectorApi {
   ): Promise<ProtocolOverview> {
     if (!this.#store.getConnection(connectionId))
       throw new ApiError('not-found', `no connection ${connectionId}`);
-    this.#protocols.setProtocol(
-      connectionId,
-      protocol === 'auto' ? undefined : protocol === 'raw' ? null : protocol,
-    );
+    const choice = protocol === 'auto' ? undefined : protocol === 'raw' ? null : protocol;
+    // On the connection, so the journal and every export keep it (docs/protocols.md).
+    this.#store.updateConnection(connectionId, { protocolChoice: choice });
+    this.#protocols.setProtocol(connectionId, choice);
     return Promise.resolve(this.#protocolOverview());
   }
 

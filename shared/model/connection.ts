@@ -1,4 +1,5 @@
 import type { Direction } from './entry.ts';
+import type { ProtocolName } from './protocol.ts';
 
 export type ConnectionKind = 'ws' | 'sse' | 'http';
 export type ConnectionSource = 'client' | 'proxy' | 'import' | 'replay';
@@ -51,4 +52,9 @@ export interface Connection {
   pingRttMs?: number[];
   /** A replay run: the id of the recorded connection it replays. */
   replayOf?: string;
+  /**
+   * The user's choice of protocol view (docs/protocols.md): a protocol, or null to show it raw;
+   * absent when Telltale chooses. Saved with the session like the rest of the connection.
+   */
+  protocolChoice?: ProtocolName | null;
 }

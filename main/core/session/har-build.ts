@@ -387,6 +387,7 @@ function telltaleConnectionOf(c: Connection): HarTelltaleConnection {
   if (c.resumes !== undefined) out.resumes = c.resumes;
   if (c.pingRttMs !== undefined) out.pingRttMs = c.pingRttMs;
   if (c.replayOf !== undefined) out.replayOf = c.replayOf;
+  if (c.protocolChoice !== undefined) out.protocolChoice = c.protocolChoice;
   if (c.protocol !== undefined) out.protocol = c.protocol;
   if (c.extensions !== undefined) out.extensions = c.extensions;
   if (c.response === undefined) out.noResponse = true;

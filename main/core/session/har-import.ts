@@ -259,6 +259,7 @@ class Importer {
       'resumes',
       'pingRttMs',
       'replayOf',
+      'protocolChoice',
     ]);
     this.#connections.push(connection);
     details.forEach((d, k) => {

@@ -51,6 +51,7 @@ export const harTelltaleConnectionSchema = connectionLineSchema
     resumes: true,
     pingRttMs: true,
     replayOf: true,
+    protocolChoice: true,
     protocol: true,
     extensions: true,
   })

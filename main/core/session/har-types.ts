@@ -15,6 +15,7 @@ import type {
   ConnectionSource,
   ConnectionState,
 } from '../../../shared/model/connection.ts';
+import type { ProtocolName } from '../../../shared/model/protocol.ts';
 import type {
   CloseDetail,
   DecoderNote,
@@ -77,6 +78,7 @@ export interface HarTelltaleConnection {
   resumes?: string;
   pingRttMs?: number[];
   replayOf?: string;
+  protocolChoice?: ProtocolName | null;
   protocol?: string;
   extensions?: string;
   /** The connection had no HTTP response (the HAR `response` is a placeholder). */

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import type { Connection } from '../../../shared/model/connection.ts';
+import { PROTOCOL_NAMES } from '../../../shared/model/protocol.ts';
 import { ENTRY_KINDS } from '../../../shared/model/entry.ts';
 import type { Entry } from '../../../shared/model/entry.ts';
 
@@ -59,6 +60,7 @@ export const connectionLineSchema = z.object({
   resumes: z.string().optional(),
   pingRttMs: z.array(z.number()).optional(),
   replayOf: z.string().optional(),
+  protocolChoice: z.enum(PROTOCOL_NAMES).nullable().optional(),
 });
 
 const frameSchema = z.object({

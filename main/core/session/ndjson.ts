@@ -100,6 +100,7 @@ export function serializeConnection(c: Connection): string {
       resumes: c.resumes,
       pingRttMs: c.pingRttMs,
       replayOf: c.replayOf,
+      protocolChoice: c.protocolChoice,
     } satisfies Record<keyof Connection | 'type', unknown>),
   );
 }

@@ -486,7 +486,10 @@ export class ProtocolViews {
    */
   #preselect(connection: Connection): Selection | null | undefined {
     if (this.#fallbacks.has(connection.id)) return null;
-    const override = this.#overrides.get(connection.id);
+    // The view's own override first (setProtocol), else the choice saved on the connection.
+    const override = this.#overrides.has(connection.id)
+      ? this.#overrides.get(connection.id)
+      : connection.protocolChoice;
     if (override === null) return null;
     if (override !== undefined) {
       const dissector = dissectorNamed(override);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ProtocolViews } from './protocol-views.ts';
 import { protocolRecords } from './records.ts';
 import { inn, out, sessionWith, testConnection } from './test-support.ts';
 
@@ -56,5 +57,21 @@ describe('protocolRecords (NDJSON export lines)', () => {
       out('{"jsonrpc":"2.0","method":"n"}'),
     ]);
     expect(protocolRecords(store, new Map([['c', null]]))).toEqual([]);
+  });
+});
+
+describe('a protocol chosen by the user and saved on the connection', () => {
+  it('is read by a view built later (a session opened again), raw included', () => {
+    const store = sessionWith(testConnection('c1', { protocolChoice: 'jsonrpc' }), [
+      out('{"not":"json-rpc"}'),
+    ]);
+    sessionWith(
+      testConnection('c2', { protocolChoice: null, protocol: 'jsonrpc' }),
+      [out('{"jsonrpc":"2.0","id":1,"method":"a"}')],
+      store,
+    );
+    const views = new ProtocolViews(store, { live: false });
+    expect(views.channels().map((c) => [c.id, c.chosenBy])).toEqual([['c1', 'user']]);
+    expect(views.protocolOf('c2')).toBeUndefined();
   });
 });
