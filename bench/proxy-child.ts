@@ -1,10 +1,9 @@
 /**
  * One proxy under test, in its own process so its CPU time and RSS are its own:
  *   node bench/proxy-child.ts KIND UPSTREAM_PORT
- * KIND: pipe | pipe-nodelay | telltale[-worker] | telltale-dissect | telltale-discard[-worker] |
- * http-proxy | mockttp. All run as
- * reverse proxies to the upstream, so the same client reaches each the same way. Answers {port}
- * once listening, and {cpu, rss, peakRss, entries?, residentPayload?} to every 'usage' message
+ * KIND: pipe | pipe-nodelay | telltale | telltale-dissect | telltale-discard | http-proxy |
+ * mockttp. All run as reverse proxies to the upstream, so the same client reaches each the same
+ * way. Answers {port} once listening, and {cpu, rss, peakRss, entries?, residentPayload?} to every 'usage' message
  * ('reset' restarts the peak).
  */
 import http from 'node:http';
@@ -16,8 +15,6 @@ import { startProxy } from '../main/core/proxy/proxy-server.ts';
 import { SessionStore } from '../main/core/session/store.ts';
 import { openSpillFile } from '../main/cli/spill-file.ts';
 import { ProtocolViews } from '../main/core/protocol/dissect/protocol-views.ts';
-import { SseDecodeOffload } from '../main/core/proxy/sse-decode-offload.ts';
-import { offloadSseDecoding } from '../main/core/proxy/sse-tap.ts';
 
 const [kind = 'pipe', upstreamPortText = '0'] = process.argv.slice(2);
 const upstreamPort = Number(upstreamPortText);
@@ -72,16 +69,12 @@ async function start(): Promise<number> {
       return (server.address() as AddressInfo).port;
     }
     case 'telltale':
-    case 'telltale-worker':
     case 'telltale-dissect':
-    case 'telltale-discard':
-    case 'telltale-discard-worker': {
-      // `-worker`: SSE decoded on a worker thread, off the forwarding thread.
-      if (kind.endsWith('-worker')) offloadSseDecoding(new SseDecodeOffload());
+    case 'telltale-discard': {
       // Recording as `telltale proxy` does without --save: a private journal the store spills
       // payloads to past its budget (without one, nothing can be evicted and memory grows).
       let store: SessionStore;
-      if (kind.startsWith('telltale-discard')) store = discardingStore();
+      if (kind === 'telltale-discard') store = discardingStore();
       else {
         store = new SessionStore();
         recording = store;

@@ -9,10 +9,8 @@ export type Kind =
   | 'pipe'
   | 'pipe-nodelay'
   | 'telltale'
-  | 'telltale-worker'
   | 'telltale-dissect'
   | 'telltale-discard'
-  | 'telltale-discard-worker'
   | 'http-proxy'
   | 'mockttp';
 
@@ -21,10 +19,8 @@ export const LABEL: Record<Kind, string> = {
   pipe: 'net pipe',
   'pipe-nodelay': 'net pipe (nodelay)',
   telltale: 'Telltale',
-  'telltale-worker': 'Telltale, SSE worker',
   'telltale-dissect': 'Telltale + dissection',
   'telltale-discard': 'Telltale (no store)',
-  'telltale-discard-worker': 'Telltale (no store), SSE worker',
   'http-proxy': 'http-proxy',
   mockttp: 'mockttp',
 };
