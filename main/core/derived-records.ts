@@ -1,6 +1,6 @@
 import { diagnosticRecords } from './diagnostics/index.ts';
 import { llmSummaryRecords } from './llm/index.ts';
-import { protocolRecords } from './protocol/dissect/index.ts';
+import { ProtocolViews, protocolRecordsOf } from './protocol/dissect/index.ts';
 import type { SessionStore } from './session/store.ts';
 
 /**
@@ -10,9 +10,17 @@ import type { SessionStore } from './session/store.ts';
  * the store at export time, so an opened or imported session gets them too.
  */
 export function derivedRecords(store: SessionStore) {
-  return (): Iterable<{ type: string; connectionId?: string }> => [
-    ...protocolRecords(store),
-    ...llmSummaryRecords(store),
-    ...diagnosticRecords(store),
-  ];
+  return (): Iterable<{ type: string; connectionId?: string }> => {
+    // One dissection of the session serves both the protocol lines and the diagnostics.
+    const protocols = new ProtocolViews(store, { live: false });
+    try {
+      return [
+        ...protocolRecordsOf(protocols),
+        ...llmSummaryRecords(store),
+        ...diagnosticRecords(store, { protocols }),
+      ];
+    } finally {
+      protocols.dispose();
+    }
+  };
 }

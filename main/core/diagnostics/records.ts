@@ -38,7 +38,7 @@ export type DiagnosticRecord = { type: 'diagnostic' } & Finding;
 
 export function diagnosticRecords(
   store: SessionStore,
-  options: DiagnosticsOptions = {},
+  options: DiagnosticsOptions & { protocols?: ProtocolViews } = {},
 ): DiagnosticRecord[] {
   return diagnoseStore(store, options).map((f) => ({ type: 'diagnostic', ...f }));
 }

@@ -1,6 +1,6 @@
 export { ProtocolViews, SNIFF_LIMIT, GIVE_UP_AFTER } from './protocol-views.ts';
 export type { ProtocolViewsOptions, ProtocolChangeListener } from './protocol-views.ts';
-export { protocolRecords } from './records.ts';
+export { protocolRecords, protocolRecordsOf } from './records.ts';
 export type { ProtocolRecord } from './records.ts';
 export { DISSECTORS, dissectorNamed } from './registry.ts';
 export { selectByConnection, channelIdOf } from './select.ts';

@@ -28,6 +28,15 @@ export function protocolRecords(
     live: false,
     ...(overrides === undefined ? {} : { overrides }),
   });
+  try {
+    return protocolRecordsOf(views);
+  } finally {
+    views.dispose();
+  }
+}
+
+/** The lines of views already built (an export that also runs diagnostics builds them once). */
+export function protocolRecordsOf(views: ProtocolViews): ProtocolRecord[] {
   const out: ProtocolRecord[] = [];
   for (const channel of views.channels()) {
     out.push({
@@ -43,6 +52,5 @@ export function protocolRecords(
   for (const waiting of views.unanswered()) {
     out.push({ type: 'unanswered', connectionId: waiting.request.connectionId, ...waiting });
   }
-  views.dispose();
   return out;
 }
