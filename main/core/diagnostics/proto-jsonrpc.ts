@@ -82,28 +82,18 @@ export class JsonRpcTracker implements ProtocolTracker {
       (w) => `${w.data.method} #${w.data.id} (${age(w, channel)})`,
       out,
     );
-    const dup = this.#duplicates;
-    if (dup.count > 0 && dup.connectionId !== undefined) {
-      out.push(
-        finding(
-          RULE.jsonrpcDuplicateResponse,
-          dup.connectionId,
-          `${plural(dup.count, 'response')} answered a request that was already answered: ${dup.examples()}.`,
-          { seqs: dup.seqs },
-        ),
-      );
-    }
-    const unknown = this.#unknown;
-    if (unknown.count > 0 && unknown.connectionId !== undefined) {
-      out.push(
-        finding(
-          RULE.jsonrpcUnknownId,
-          unknown.connectionId,
-          `${plural(unknown.count, 'response')} carried an id that no request had: ${unknown.examples()}.`,
-          { seqs: unknown.seqs },
-        ),
-      );
-    }
+    this.#duplicates.report(
+      RULE.jsonrpcDuplicateResponse,
+      out,
+      (count, examples) =>
+        `${plural(count, 'response')} answered a request that was already answered: ${examples}.`,
+    );
+    this.#unknown.report(
+      RULE.jsonrpcUnknownId,
+      out,
+      (count, examples) =>
+        `${plural(count, 'response')} carried an id that no request had: ${examples}.`,
+    );
     const errors = this.#errorSightings;
     if (errors.count > 0 && errors.connectionId !== undefined) {
       const codes = [...this.#errors.values()]

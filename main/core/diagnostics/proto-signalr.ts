@@ -4,7 +4,7 @@
  * connection ended by a Close or a handshake answer with an error.
  */
 import type { ProtocolAnnotation, ProtocolMessage } from '../../../shared/model/protocol.ts';
-import { finding, plural } from './finding.ts';
+import { plural } from './finding.ts';
 import { Pending } from './pending.ts';
 import {
   age,
@@ -65,27 +65,15 @@ export class SignalRTracker implements ProtocolTracker {
       (w) => `${w.data.target} #${w.data.id} (${age(w, channel)})`,
       out,
     );
-    const errors = this.#completionErrors;
-    if (errors.count > 0 && errors.connectionId !== undefined) {
-      out.push(
-        finding(
-          RULE.signalrInvocationError,
-          errors.connectionId,
-          `${plural(errors.count, 'invocation')} completed with an error: ${errors.examples()}.`,
-          { seqs: errors.seqs },
-        ),
-      );
-    }
-    const closes = this.#closeErrors;
-    if (closes.count > 0 && closes.connectionId !== undefined) {
-      out.push(
-        finding(
-          RULE.signalrCloseError,
-          closes.connectionId,
-          `The server ended the hub connection with an error: ${closes.examples()}.`,
-          { seqs: closes.seqs },
-        ),
-      );
-    }
+    this.#completionErrors.report(
+      RULE.signalrInvocationError,
+      out,
+      (count, examples) => `${plural(count, 'invocation')} completed with an error: ${examples}.`,
+    );
+    this.#closeErrors.report(
+      RULE.signalrCloseError,
+      out,
+      (_count, examples) => `The server ended the hub connection with an error: ${examples}.`,
+    );
   }
 }

@@ -114,17 +114,12 @@ export class SocketIoTracker implements ProtocolTracker {
         `${w.data.ns === '/' ? '' : `${w.data.ns} `}${w.data.event} #${w.data.ackId} (${age(w, channel)})`,
       out,
     );
-    const refused = this.#connectErrors;
-    if (refused.count > 0 && refused.connectionId !== undefined) {
-      out.push(
-        finding(
-          RULE.socketioConnectError,
-          refused.connectionId,
-          `${plural(refused.count, 'namespace connection')} refused with CONNECT_ERROR: ${refused.examples()}.`,
-          { seqs: refused.seqs },
-        ),
-      );
-    }
+    this.#connectErrors.report(
+      RULE.socketioConnectError,
+      out,
+      (count, examples) =>
+        `${plural(count, 'namespace connection')} refused with CONNECT_ERROR: ${examples}.`,
+    );
   }
 
   #heartbeat(a: ProtocolAnnotation): void {

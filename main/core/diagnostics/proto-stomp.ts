@@ -3,7 +3,7 @@
  * an ERROR naming it), and ERROR frames (after which the broker closes the connection).
  */
 import type { ProtocolAnnotation, ProtocolMessage } from '../../../shared/model/protocol.ts';
-import { finding, plural } from './finding.ts';
+import { plural } from './finding.ts';
 import { Pending } from './pending.ts';
 import {
   age,
@@ -45,16 +45,10 @@ export class StompTracker implements ProtocolTracker {
       (w) => `${w.data.command} receipt:${w.data.receipt} (${age(w, channel)})`,
       out,
     );
-    const errors = this.#errors;
-    if (errors.count > 0 && errors.connectionId !== undefined) {
-      out.push(
-        finding(
-          RULE.stompErrorFrame,
-          errors.connectionId,
-          `The broker sent ${plural(errors.count, 'ERROR frame')}: ${errors.examples()}.`,
-          { seqs: errors.seqs },
-        ),
-      );
-    }
+    this.#errors.report(
+      RULE.stompErrorFrame,
+      out,
+      (count, examples) => `The broker sent ${plural(count, 'ERROR frame')}: ${examples}.`,
+    );
   }
 }

@@ -48,6 +48,14 @@ export class Sightings {
   examples(): string {
     return `${this.labels.join(', ')}${this.count > this.labels.length ? ', …' : ''}`;
   }
+
+  /** One finding for what was seen, if anything, on the connection of the first sighting. */
+  report(rule: RuleId, out: Finding[], message: (count: number, examples: string) => string): void {
+    if (this.count === 0 || this.connectionId === undefined) return;
+    out.push(
+      finding(rule, this.connectionId, message(this.count, this.examples()), { seqs: this.seqs }),
+    );
+  }
 }
 
 /**
