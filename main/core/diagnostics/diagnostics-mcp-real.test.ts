@@ -5,19 +5,17 @@
  * its call unanswered; a hand-made client that forgets `Mcp-Session-Id` after initialize gets
  * the server's 400 and the finding.
  */
-import { randomUUID } from 'node:crypto';
-import http from 'node:http';
 import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { ProtocolViews } from '../protocol/dissect/protocol-views.ts';
 import { startProxy } from '../proxy/proxy-server.ts';
 import { SessionStore } from '../session/store.ts';
-import { listenLoopback, waitFor } from '../testing/loopback.ts';
+import { waitFor } from '../testing/loopback.ts';
+import { mcpUpstream } from '../protocol/jsonrpc/mcp-test-upstream.ts';
 import { LiveDiagnostics } from './live.ts';
 import type { Cleanup } from './test-support.ts';
 import type { Finding } from './types.ts';
@@ -44,44 +42,14 @@ function mcpServer(): McpServer {
 }
 
 async function setup(path: '/mcp' | '/mcp-json' = '/mcp-json') {
-  const sessions = new Map<string, StreamableHTTPServerTransport>();
-  const server = http.createServer((req, res) => {
-    const parts: Buffer[] = [];
-    req.on('data', (c: Buffer) => parts.push(c));
-    req.on('end', () => {
-      void (async () => {
-        const text = Buffer.concat(parts).toString();
-        const body = text === '' ? undefined : (JSON.parse(text) as unknown);
-        const id = req.headers['mcp-session-id'];
-        let transport = typeof id === 'string' ? sessions.get(id) : undefined;
-        if (transport === undefined) {
-          transport = new StreamableHTTPServerTransport({
-            sessionIdGenerator: () => randomUUID(),
-            enableJsonResponse: req.url === '/mcp-json',
-            onsessioninitialized: (sid) => {
-              if (transport) sessions.set(sid, transport);
-            },
-          });
-          await mcpServer().connect(transport);
-        }
-        await transport.handleRequest(req, res, body);
-      })().catch((error: unknown) => {
-        if (!res.headersSent) res.writeHead(500).end(String(error));
-      });
-    });
-  });
-  const listening = await listenLoopback(server);
-  cleanups.push(async () => {
-    for (const t of sessions.values()) await t.close();
-    server.closeAllConnections();
-    await listening.close();
-  });
+  const upstream = await mcpUpstream(mcpServer);
+  cleanups.push(upstream.close);
   const store = new SessionStore({ batchIntervalMs: 1 });
   const views = new ProtocolViews(store);
   const live = new LiveDiagnostics(store, { protocols: views, tickMs: 20, answerTimeoutMs: 300 });
   const proxy = await startProxy(store, {
     port: 0,
-    target: `http://127.0.0.1:${listening.port}`,
+    target: upstream.origin,
   });
   cleanups.push(async () => {
     live.dispose();

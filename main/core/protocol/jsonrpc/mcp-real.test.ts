@@ -4,16 +4,12 @@
  * answers as event streams and as JSON, and the older HTTP+SSE). What the client reports (tool
  * results, the error, the sampling request it answered) must be what the protocol view says.
  */
-import { randomUUID } from 'node:crypto';
-import http from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { SSEServerTransport } from '@modelcontextprotocol/sdk/server/sse.js';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import {
   CreateMessageRequestSchema,
   McpError,
@@ -22,7 +18,8 @@ import {
 import type { ProtocolMessage } from '../../../../shared/model/protocol.ts';
 import { startProxy } from '../../proxy/proxy-server.ts';
 import { SessionStore } from '../../session/store.ts';
-import { listenLoopback, waitFor } from '../../testing/loopback.ts';
+import { waitFor } from '../../testing/loopback.ts';
+import { mcpUpstream } from './mcp-test-upstream.ts';
 import { ProtocolViews } from '../dissect/protocol-views.ts';
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -49,82 +46,12 @@ function mcpServer(): McpServer {
   return server;
 }
 
-function readBody(req: http.IncomingMessage): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    const parts: Buffer[] = [];
-    req.on('data', (c: Buffer) => parts.push(c));
-    req.on('end', () => {
-      const text = Buffer.concat(parts).toString();
-      try {
-        resolve(text === '' ? undefined : (JSON.parse(text) as unknown));
-      } catch (error) {
-        reject(error instanceof Error ? error : new Error(String(error)));
-      }
-    });
-  });
-}
-
-/** Both transports on one upstream: Streamable HTTP on /mcp (and /mcp-json), HTTP+SSE on /sse. */
-async function upstream(): Promise<string> {
-  const streamable = new Map<string, StreamableHTTPServerTransport>();
-  // eslint-disable-next-line @typescript-eslint/no-deprecated -- the older transport is under test
-  const legacy = new Map<string, SSEServerTransport>();
-  const handle = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
-    const url = new URL(req.url ?? '/', 'http://x');
-    if (url.pathname === '/mcp' || url.pathname === '/mcp-json') {
-      const body = req.method === 'POST' ? await readBody(req) : undefined;
-      const id = req.headers['mcp-session-id'];
-      let transport = typeof id === 'string' ? streamable.get(id) : undefined;
-      if (transport === undefined) {
-        transport = new StreamableHTTPServerTransport({
-          sessionIdGenerator: () => randomUUID(),
-          enableJsonResponse: url.pathname === '/mcp-json',
-          onsessioninitialized: (sid) => {
-            if (transport) streamable.set(sid, transport);
-          },
-        });
-        await mcpServer().connect(transport);
-      }
-      await transport.handleRequest(req, res, body);
-      return;
-    }
-    if (url.pathname === '/sse' && req.method === 'GET') {
-      // eslint-disable-next-line @typescript-eslint/no-deprecated -- the older transport is under test
-      const transport = new SSEServerTransport('/messages', res);
-      legacy.set(transport.sessionId, transport);
-      await mcpServer().connect(transport);
-      return;
-    }
-    if (url.pathname === '/messages' && req.method === 'POST') {
-      const transport = legacy.get(url.searchParams.get('sessionId') ?? '');
-      if (transport === undefined) {
-        res.writeHead(404).end();
-        return;
-      }
-      await transport.handlePostMessage(req, res);
-      return;
-    }
-    res.writeHead(404).end();
-  };
-  const server = http.createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => {
-      if (!res.headersSent) res.writeHead(500).end(String(error));
-    });
-  });
-  const listening = await listenLoopback(server);
-  cleanups.push(async () => {
-    for (const t of streamable.values()) await t.close();
-    for (const t of legacy.values()) await t.close();
-    server.closeAllConnections();
-    await listening.close();
-  });
-  return `http://127.0.0.1:${listening.port}`;
-}
-
 async function throughProxy(): Promise<{ store: SessionStore; views: ProtocolViews; url: string }> {
   const store = new SessionStore();
   const views = new ProtocolViews(store);
-  const proxy = await startProxy(store, { port: 0, target: await upstream() });
+  const upstream = await mcpUpstream(mcpServer);
+  cleanups.push(upstream.close);
+  const proxy = await startProxy(store, { port: 0, target: upstream.origin });
   cleanups.push(async () => {
     views.dispose();
     await proxy.close();
