@@ -224,8 +224,29 @@ function rate(run: () => number): number {
   return (messages / elapsed) * 1000;
 }
 
+/**
+ * What the protocol view of a session keeps per protocol message (annotations, pairs, indexes):
+ * the heap with the view minus the heap once it is dropped. Needs --expose-gc (npm run bench).
+ */
+function viewsBytesPerMessage(store: SessionStore, messages: number): string {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (gc === undefined) return 'n/a (no --expose-gc)';
+  const heap = (): number => {
+    for (let i = 0; i < 4; i++) gc();
+    return process.memoryUsage().heapUsed;
+  };
+  const built = (): number => {
+    const views = new ProtocolViews(store, { live: false });
+    const held = heap();
+    if (views.channels().length === 0) throw new Error('nothing dissected');
+    return held;
+  };
+  const held = built();
+  return `${Math.round((held - heap()) / messages)} B/msg`;
+}
+
 export async function main(): Promise<void> {
-  const rows: string[][] = [['workload', 'dissector', 'views', 'ws decode']];
+  const rows: string[][] = [['workload', 'dissector', 'views', 'ws decode', 'views memory']];
   for (const w of workloads) {
     const list = entries(w.wire);
     const conn = connection(w.url, w.protocol, w.http === true);
@@ -277,7 +298,11 @@ export async function main(): Promise<void> {
       }
       return n;
     });
-    rows.push([w.name, ...[alone, views, decode].map((r) => `${Math.round(r / 1000)}k msg/s`)]);
+    rows.push([
+      w.name,
+      ...[alone, views, decode].map((r) => `${Math.round(r / 1000)}k msg/s`),
+      viewsBytesPerMessage(store, messages),
+    ]);
   }
   const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
   for (const r of rows) console.log(r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  '));

@@ -103,7 +103,8 @@ export class ProtocolViews {
   #channels = new Map<string, ChannelState>();
   #annotations = new Map<number, ProtocolAnnotation>();
   #pairs: ProtocolPair[] = [];
-  #pairsBySeq = new Map<number, ProtocolPair[]>();
+  /** One pair (most entries end one) or several: no array per entry for the common case. */
+  #pairsBySeq = new Map<number, ProtocolPair | ProtocolPair[]>();
   #unsubscribe: (() => void) | undefined;
   #changed = new Set<string>();
   #rebuild = false;
@@ -163,7 +164,8 @@ export class ProtocolViews {
 
   /** Pairs one end of which is entry `seq`. */
   pairsOf(seq: number): readonly ProtocolPair[] {
-    return this.#pairsBySeq.get(seq) ?? [];
+    const found = this.#pairsBySeq.get(seq);
+    return found === undefined ? [] : Array.isArray(found) ? found : [found];
   }
 
   unanswered(): UnansweredRequest[] {
@@ -201,7 +203,7 @@ export class ProtocolViews {
     for (const seq of seqs) {
       const annotation = this.#annotations.get(seq);
       if (annotation !== undefined) annotations.push(annotation);
-      for (const pair of this.#pairsBySeq.get(seq) ?? []) pairs.add(pair);
+      for (const pair of this.pairsOf(seq)) pairs.add(pair);
     }
     return { annotations, pairs: [...pairs], total: channel.seqs.length };
   }
@@ -557,6 +559,7 @@ export class ProtocolViews {
       return;
     }
     if (out.length === 0) return;
+    for (const { message } of out) message.summary = flat(message.summary);
     const annotation: ProtocolAnnotation = {
       seq: entry.seq,
       connectionId: entry.connectionId,
@@ -606,9 +609,10 @@ export class ProtocolViews {
   }
 
   #indexPair(seq: number, pair: ProtocolPair): void {
-    const list = this.#pairsBySeq.get(seq);
-    if (list === undefined) this.#pairsBySeq.set(seq, [pair]);
-    else list.push(pair);
+    const known = this.#pairsBySeq.get(seq);
+    if (known === undefined) this.#pairsBySeq.set(seq, pair);
+    else if (Array.isArray(known)) known.push(pair);
+    else this.#pairsBySeq.set(seq, [known, pair]);
   }
 
   /** Falls back to raw for this connection alone: rare, so the view is simply rebuilt. */
@@ -629,6 +633,16 @@ export class ProtocolViews {
   #emit(ids: string[]): void {
     for (const listener of this.#listeners) listener(ids);
   }
+}
+
+/**
+ * The same text as one flat string. Summaries are built from pieces (template literals make
+ * V8 rope strings: a node per piece); kept for every message, a flat copy costs about half.
+ * ToNumber flattens a rope in place, and the collector then drops the rope's nodes.
+ */
+function flat(text: string): string {
+  void Number(text);
+  return text;
 }
 
 /** A connection's dissector run on one entry without touching its state. */
