@@ -245,6 +245,35 @@ function viewsBytesPerMessage(store: SessionStore, messages: number): string {
   return `${Math.round((held - heap()) / messages)} B/msg`;
 }
 
+/**
+ * Per message of large requests: a clipped preview must not keep the whole JSON it was cut from
+ * (it did: 98 KiB kept per 100 KB request before the previews were flattened).
+ */
+function bigParamsBytes(): string {
+  const store = new SessionStore();
+  store.addConnection(connection('ws://127.0.0.1/', 'jsonrpc', false));
+  const big = 'x'.repeat(100_000);
+  const count = 200;
+  for (let i = 0; i < count; i++) {
+    const text = JSON.stringify({
+      jsonrpc: '2.0',
+      id: i,
+      method: 'put',
+      params: { blob: big + String(i) },
+    });
+    store.append({
+      connectionId: 'c',
+      time: i,
+      direction: 'out',
+      kind: 'text',
+      payload: text,
+      payloadSize: text.length,
+      wireSize: text.length + 4,
+    });
+  }
+  return viewsBytesPerMessage(store, count);
+}
+
 export async function main(): Promise<void> {
   const rows: string[][] = [['workload', 'dissector', 'views', 'ws decode', 'views memory']];
   for (const w of workloads) {
@@ -304,6 +333,7 @@ export async function main(): Promise<void> {
       viewsBytesPerMessage(store, messages),
     ]);
   }
+  rows.push(['jsonrpc, 100 KB params', '', '', '', bigParamsBytes()]);
   const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
   for (const r of rows) console.log(r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  '));
   await Promise.resolve();

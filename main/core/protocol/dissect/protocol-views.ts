@@ -559,7 +559,14 @@ export class ProtocolViews {
       return;
     }
     if (out.length === 0) return;
-    for (const { message } of out) message.summary = flat(message.summary);
+    for (const { message } of out) {
+      message.summary = flat(message.summary);
+      const { fields } = message;
+      for (const key in fields) {
+        const value = fields[key];
+        if (typeof value === 'string') fields[key] = flat(value);
+      }
+    }
     const annotation: ProtocolAnnotation = {
       seq: entry.seq,
       connectionId: entry.connectionId,
@@ -636,9 +643,10 @@ export class ProtocolViews {
 }
 
 /**
- * The same text as one flat string. Summaries are built from pieces (template literals make
- * V8 rope strings: a node per piece); kept for every message, a flat copy costs about half.
- * ToNumber flattens a rope in place, and the collector then drops the rope's nodes.
+ * The same text as one flat string. Summaries and clipped previews are built from pieces
+ * (template literals make V8 rope strings: a node per piece, and a clipped preview's piece is a
+ * slice that keeps the whole JSON it was cut from alive); kept for every message, a flat copy
+ * costs a fraction. ToNumber flattens a rope in place; the collector then drops the pieces.
  */
 function flat(text: string): string {
   void Number(text);
