@@ -3,8 +3,9 @@
  *   node bench/proxy-child.ts KIND UPSTREAM_PORT
  * KIND: pipe | pipe-nodelay | telltale | telltale-dissect | telltale-discard | http-proxy |
  * mockttp. All run as reverse proxies to the upstream, so the same client reaches each the same
- * way. Answers {port} once listening, and {cpu, rss, peakRss, entries?, residentPayload?} to every 'usage' message
- * ('reset' restarts the peak).
+ * way. Answers {port} once listening, and {cpu, rss, peakRss, entries?, residentPayload?} to
+ * every 'usage' message ('reset' starts a phase; 'reset-rss' also samples the peak RSS until
+ * 'usage').
  */
 import http from 'node:http';
 import net from 'node:net';
@@ -20,10 +21,11 @@ const [kind = 'pipe', upstreamPortText = '0'] = process.argv.slice(2);
 const upstreamPort = Number(upstreamPortText);
 const target = `http://127.0.0.1:${upstreamPort}`;
 
+// RSS is sampled every 10 ms only in the phases that report it ('reset-rss' to the next
+// 'usage'): each sample reads /proc, and at 1k echoes/s that would add a fixed cost per echo to
+// every path, which flatters the ratios.
 let peakRss = process.memoryUsage.rss();
-setInterval(() => {
-  peakRss = Math.max(peakRss, process.memoryUsage.rss());
-}, 10).unref();
+let sampler: NodeJS.Timeout | undefined;
 
 /**
  * Decodes everything and builds every entry, then lets it go: the proxy core's own memory,
@@ -117,8 +119,21 @@ async function start(): Promise<number> {
 
 const port = await start();
 process.on('message', (message) => {
-  if (message === 'reset') peakRss = process.memoryUsage.rss();
-  if (message === 'usage' || message === 'reset') {
+  if (message === 'reset' || message === 'reset-rss') {
+    peakRss = process.memoryUsage.rss();
+    clearInterval(sampler);
+    sampler = undefined;
+    if (message === 'reset-rss') {
+      sampler = setInterval(() => {
+        peakRss = Math.max(peakRss, process.memoryUsage.rss());
+      }, 10);
+    }
+  }
+  if (message === 'usage') {
+    clearInterval(sampler);
+    sampler = undefined;
+  }
+  if (message === 'usage' || message === 'reset' || message === 'reset-rss') {
     peakRss = Math.max(peakRss, process.memoryUsage.rss());
     process.send?.({
       cpu: process.cpuUsage(),

@@ -62,7 +62,7 @@ interface Usage {
 interface Child {
   process: ChildProcess;
   port: number;
-  ask(message: 'usage' | 'reset'): Promise<Usage>;
+  ask(message: 'usage' | 'reset' | 'reset-rss'): Promise<Usage>;
 }
 
 async function spawnChild(
@@ -133,7 +133,9 @@ async function measure(kind: Kind, upstream: Child): Promise<Row> {
   } | null> => {
     if (!runs(name)) return null;
     try {
-      const before = await child?.ask('reset');
+      const before = await child?.ask(
+        name === 'sse-rss' || name === 'slow' ? 'reset-rss' : 'reset',
+      );
       const upstreamBefore = await upstream.ask('usage');
       const clientBefore = process.cpuUsage();
       const started = performance.now();

@@ -29,12 +29,11 @@ export class WsTap {
       .map(([, v]) => v)
       .join(', ');
     const deflate = extensions ? parsePerMessageDeflate(extensions) : null;
-    this.#out = new WsFrameDecoder(this.#listener('out'), {
-      direction: 'out',
-      deflate,
-      maxPayload,
-    });
-    this.#in = new WsFrameDecoder(this.#listener('in'), { direction: 'in', deflate, maxPayload });
+    // Fed chunks are socket reads (or Buffers made for the purpose) that nobody writes into:
+    // an inbound binary message read whole is recorded as a view of its read, not a copy.
+    const common = { deflate, maxPayload, immutableChunks: true };
+    this.#out = new WsFrameDecoder(this.#listener('out'), { direction: 'out', ...common });
+    this.#in = new WsFrameDecoder(this.#listener('in'), { direction: 'in', ...common });
   }
 
   /** While set for a direction, decoded outputs are collected here instead of recorded. */
@@ -57,13 +56,20 @@ export class WsTap {
     if (message.kind === 'close' && message.close) {
       this.closes.push({ direction, code: message.close.code, reason: message.close.reason });
     }
-    // One object per entry on this hot path (the store copies it once more).
+    // One object per entry on this hot path (the store copies it once more), always of the same
+    // shape: no spread, which would copy property by property into a dictionary-like object.
     this.#record.store.append({
-      ...message,
       connectionId: this.#record.id,
       time: now(),
       direction,
-      ...(intervention === undefined ? {} : { intervention }),
+      kind: message.kind,
+      payload: message.payload,
+      payloadSize: message.payloadSize,
+      wireSize: message.wireSize,
+      frame: message.frame,
+      close: message.close,
+      notes: message.notes,
+      intervention,
     });
   }
 

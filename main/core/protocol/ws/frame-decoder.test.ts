@@ -65,6 +65,44 @@ describe('WsFrameDecoder', () => {
     expect(Array.from(out[0]?.payload as Uint8Array).every((b) => b === 5)).toBe(true);
   });
 
+  it('with immutableChunks, hands out a binary message read whole as a view only when it spans most of its chunk', () => {
+    const decodeEach = (chunks: Buffer[], immutableChunks: boolean): DecodedWsMessage[] => {
+      const out: DecodedWsMessage[] = [];
+      const decoder = new WsFrameDecoder((m) => out.push(m), {
+        direction: 'in',
+        immutableChunks,
+      });
+      for (const chunk of chunks) decoder.feed(chunk);
+      return out;
+    };
+    // Each chunk its own memory, as every socket read is (small Buffers share a pool instead).
+    const ownMemory = (bytes: Uint8Array): Buffer => Buffer.from(Uint8Array.from(bytes).buffer);
+    // One message per read, as a socket delivers a 1 KiB echo.
+    const alone = ownMemory(frame({ opcode: 2, payload: new Uint8Array(1024).fill(7) }));
+    // A small message in a big read: a view would pin the whole read.
+    const crowded = ownMemory(
+      concat([
+        frame({ opcode: 2, payload: new Uint8Array(10).fill(8) }),
+        frame({ opcode: 2, payload: new Uint8Array(4000).fill(9) }),
+      ]),
+    );
+    const kept = decodeEach([alone, crowded], true);
+    expect(kept.map((m) => (m.payload as Uint8Array).buffer === alone.buffer)).toEqual([
+      true,
+      false,
+      false,
+    ]);
+    expect((kept[2]?.payload as Uint8Array).buffer).toBe(crowded.buffer);
+    expect(kept.map((m) => m.payloadSize)).toEqual([1024, 10, 4000]);
+    expect(Array.from(kept[0]?.payload as Uint8Array).every((b) => b === 7)).toBe(true);
+    expect(Array.from(kept[1]?.payload as Uint8Array).every((b) => b === 8)).toBe(true);
+    // Without the promise, always copies.
+    for (const m of decodeEach([alone, crowded], false)) {
+      const buffer = (m.payload as Uint8Array).buffer;
+      expect(buffer === alone.buffer || buffer === crowded.buffer).toBe(false);
+    }
+  });
+
   it('skips an oversized frame by counting, holding no more than one chunk', () => {
     const chunk = new Uint8Array(64 * 1024);
     const header = frame({ opcode: 2, declaredLength: 1n << 32n, payload: new Uint8Array(0) });

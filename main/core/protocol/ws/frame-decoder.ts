@@ -81,6 +81,7 @@ export class WsFrameDecoder {
   private readonly maxPayload: number;
   private readonly maxFragments: number;
   private readonly inflater: PerMessageInflater | null;
+  private readonly immutableChunks: boolean;
 
   // Received bytes not consumed yet: chunks[0] from offset `head` on, then the others whole.
   private chunks: Uint8Array[] = [];
@@ -135,6 +136,7 @@ export class WsFrameDecoder {
     this.expectMasked = options.direction === 'out';
     this.maxPayload = options.maxPayload ?? WS_DEFAULT_MAX_PAYLOAD;
     this.maxFragments = options.maxFragments ?? WS_DEFAULT_MAX_FRAGMENTS;
+    this.immutableChunks = options.immutableChunks ?? false;
     this.inflater = options.deflate
       ? inflaterFor(
           options.deflate,
@@ -609,7 +611,7 @@ export class WsFrameDecoder {
       this.setDataPayload(out, bytes, true, bytes !== this.partData[0] && !this.isScratch(bytes));
     } else {
       const bytes = this.joinParts(false);
-      out.payload = bytes === this.partData[0] ? copyOf(bytes) : bytes;
+      out.payload = bytes === this.partData[0] ? this.ownView(bytes) : bytes;
       out.payloadSize = bytes.length;
     }
     if (this.messageNotes) out.notes = this.messageNotes;
@@ -639,6 +641,16 @@ export class WsFrameDecoder {
       );
     }
     out.payload = owned ? bytes : copyOf(bytes);
+  }
+
+  /**
+   * A view of a fed chunk, as a payload to hand out: itself when the chunks are immutable and
+   * it spans most of its memory (the common one-message-per-read case), else a copy.
+   */
+  private ownView(view: Uint8Array): Uint8Array {
+    return this.immutableChunks && view.buffer.byteLength <= 2 * view.length + 64
+      ? view
+      : copyOf(view);
   }
 
   private partsLength(): number {

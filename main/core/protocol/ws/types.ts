@@ -15,7 +15,8 @@ export type WsMessageKind = 'text' | 'binary' | 'ping' | 'pong' | 'close' | 'err
  *
  * Payload rules: `string` only for a text message that is valid UTF-8; every other payload is a
  * `Uint8Array` that the decoder owns (never a view into a chunk given to `feed`, so a stored entry
- * does not pin a socket buffer). Invalid text keeps its bytes, flagged `ws.invalid-utf8`.
+ * does not pin a socket buffer), unless the caller said its chunks are immutable (see
+ * `immutableChunks`). Invalid text keeps its bytes, flagged `ws.invalid-utf8`.
  * Close frames carry their raw application data (code + reason) as bytes; `close` has them parsed.
  */
 export interface DecodedWsMessage {
@@ -42,6 +43,13 @@ export interface WsFrameDecoderOptions {
   deflate?: PerMessageDeflateParams | null;
   /** Cap on one message's inflated size. Default 64 MiB. */
   maxInflatedSize?: number;
+  /**
+   * The caller never writes into a chunk after feeding it (the proxy: every socket read is a
+   * fresh Buffer of its own, forwarded as is). An unmasked binary message read whole from one
+   * chunk is then handed out as a view of it instead of a copy when the view spans most of the
+   * chunk's memory (so an entry pins at most about twice its size). Default false.
+   */
+  immutableChunks?: boolean;
 }
 
 export type WsMessageListener = (message: DecodedWsMessage) => void;
