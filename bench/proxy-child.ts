@@ -52,6 +52,8 @@ function discardingStore(): SessionStore {
 
 /** The recording store, when this child has one (for its figures). */
 let recording: SessionStore | null = null;
+/** The protocol views on it (telltale-dissect), to show that dissection did run. */
+let views: ProtocolViews | null = null;
 
 async function start(): Promise<number> {
   switch (kind) {
@@ -86,7 +88,7 @@ async function start(): Promise<number> {
         });
         // Protocol dissection on, as the app and `serve` run it (issue 9): views that follow
         // the store's change feed, choose a dissector per connection, annotate and pair.
-        if (kind === 'telltale-dissect') new ProtocolViews(store);
+        if (kind === 'telltale-dissect') views = new ProtocolViews(store);
       }
       const proxy = await startProxy(store, { port: 0, target });
       return proxy.port;
@@ -141,6 +143,14 @@ process.on('message', (message) => {
       peakRss,
       ...(recording
         ? { entries: recording.lastSeq, residentPayload: recording.memoryStats().residentBytes }
+        : {}),
+      ...(views
+        ? {
+            dissected: views
+              .channels()
+              .map((c) => `${c.protocol} ${c.messages} messages, ${c.pairs} pairs`)
+              .join('; '),
+          }
         : {}),
     });
   }

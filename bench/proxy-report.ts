@@ -159,7 +159,7 @@ export function printReport(runs: Row[][], kinds: Kind[]): void {
   const recorded = kinds.filter((k) => Number.isFinite(median(of(k, 'entries'))));
   for (const kind of recorded) {
     console.log(
-      `  ${LABEL[kind]} store at the end: ${fmt(median(of(kind, 'entries')) / 1e6, 2)} M entries, ` +
+      `  ${LABEL[kind]} store at the end: ${median(of(kind, 'entries')).toLocaleString('en')} entries, ` +
         `${fmt(median(of(kind, 'residentPayload')) / (1 << 20), 0)} MiB of payload in memory (the rest in its journal)`,
     );
   }

@@ -57,6 +57,7 @@ interface Usage {
   peakRss: number;
   entries?: number;
   residentPayload?: number;
+  dissected?: string;
 }
 
 interface Child {
@@ -205,6 +206,7 @@ async function measure(kind: Kind, upstream: Child): Promise<Row> {
   const last = await child?.ask('usage');
   row.entries = last?.entries ?? NaN;
   row.residentPayload = last?.residentPayload ?? NaN;
+  if (last?.dissected !== undefined) row.notes.push(`dissected: ${last.dissected || 'nothing'}`);
   if (child) await stopChild(child);
   return row;
 }
