@@ -1,18 +1,24 @@
 /**
- * The proxy's cost, side by side: direct; a plain Node TCP pipe (the floor for any Node proxy);
- * Telltale (full decoding and recording, as `telltale proxy` without --save runs: a session
- * store spilling payloads past its budget to a private journal); Telltale decoding everything
- * but keeping no entries (the core's own memory); http-proxy (ws: true); mockttp passthrough.
+ * The proxy's cost, side by side: direct; a plain Node TCP pipe (the floor for any Node proxy),
+ * with Node's defaults (Nagle on) and with TCP_NODELAY as Telltale sets it; Telltale (full
+ * decoding and recording, as `telltale proxy` without --save runs: a session store spilling
+ * payloads past its budget to a private journal); the same with protocol dissection on (issue
+ * 9: ProtocolViews on the store); Telltale decoding everything but keeping no entries (the core's
+ * own cost and memory); http-proxy (ws: true); mockttp passthrough.
  *
  *   node --expose-gc bench/proxy.bench.ts          (PROXY_BENCH_SECONDS=3 by default)
  *
- * PROXY_BENCH_ONLY=pipe,telltale picks paths; PROXY_BENCH_CHILD_ARGS adds Node flags to the
- * proxy children (`--cpu-prof --cpu-prof-dir=DIR` profiles them); PROXY_BENCH_PHASES=1k,10k,64k,1if,rpc,sse,sse-rss,slow
- * picks loads; PROXY_BENCH_RUNS=3 repeats the whole set and reports medians with their spread.
- * `rpc` is 1 KiB JSON-RPC requests at 1k/s answered by results (what issue 9's dissection reads).
+ * PROXY_BENCH_ONLY=pipe,telltale picks paths (direct, pipe, pipe-nodelay, telltale,
+ * telltale-dissect, telltale-discard, http-proxy, mockttp); PROXY_BENCH_PHASES picks loads
+ * (1k, 10k, 64k, 1if, rpc, sse, sse-rss, slow; `rpc` is 1 KiB JSON-RPC requests at 1k/s answered
+ * by results, what the JSON-RPC dissector reads and pairs); PROXY_BENCH_RUNS=3 repeats the whole
+ * set and reports medians with their spread; PROXY_BENCH_WARMUP_SECONDS (default 1) of
+ * unmeasured echoes precede each path's phases; PROXY_BENCH_CHILD_ARGS adds Node flags to the
+ * proxy children (`--cpu-prof --cpu-prof-dir=DIR` profiles them).
  *
  * Each proxy runs in its own process, as does the upstream; this process is the load. CPU is
- * the proxy child's own user+sys (process.cpuUsage) over the measured phase, per message.
+ * the proxy child's own user+sys (process.cpuUsage, all its threads) over the measured phase,
+ * per message; for SSE the client's and the upstream's CPU are shown too (how 2 cores are shared).
  */
 import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
@@ -31,6 +37,7 @@ import type { Kind, Row } from './proxy-report.ts';
 const SECONDS = Number(process.env.PROXY_BENCH_SECONDS ?? '3');
 const SSE_EVENTS = Number(process.env.PROXY_BENCH_SSE_EVENTS ?? '1000000');
 const SSE_RSS_EVENTS = Number(process.env.PROXY_BENCH_SSE_RSS_EVENTS ?? '2000000');
+const WARMUP_SECONDS = Number(process.env.PROXY_BENCH_WARMUP_SECONDS ?? '1');
 const RUN_TIMEOUT_MS = 120_000;
 
 /** Extra Node flags for the proxy children, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`. */
@@ -121,6 +128,13 @@ async function measure(kind: Kind, upstream: Child): Promise<Row> {
       ? null
       : await spawnChild('./proxy-child.ts', [kind, String(upstreamPort)], CHILD_ARGS);
   const port = child?.port ?? upstreamPort;
+  // Unmeasured warm-up, the same for every path: both echo shapes at 1k/s, so the first phase
+  // does not carry start-up costs (JIT compiling, first allocations). Without it the 1k/s
+  // figure came out ~14 µs/echo higher for the pipe and ~27 µs for Telltale without a store.
+  if (WARMUP_SECONDS > 0) {
+    await echoAtRate(port, 1000, WARMUP_SECONDS / 2);
+    await echoAtRate(port, 1000, WARMUP_SECONDS / 2, jsonRpcEcho);
+  }
   const phase = async <T>(
     name: Phase,
     work: () => Promise<T>,
@@ -223,7 +237,7 @@ export async function main(): Promise<void> {
   }
   await stopChild(upstream);
   console.log(
-    `${RUNS} run(s), ${SECONDS} s per load phase; SSE ${SSE_EVENTS.toLocaleString('en')} events of 100 B (RSS: ${SSE_RSS_EVENTS.toLocaleString('en')}); CPU = proxy child user+sys; phases ${[...only].join(',')}`,
+    `${RUNS} run(s), ${WARMUP_SECONDS} s warm-up, ${SECONDS} s per load phase; SSE ${SSE_EVENTS.toLocaleString('en')} events of 100 B (RSS: ${SSE_RSS_EVENTS.toLocaleString('en')}); CPU = proxy child user+sys; phases ${[...only].join(',')}`,
   );
   printReport(results, kinds);
 }
