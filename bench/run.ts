@@ -26,7 +26,11 @@ const benches: [name: string, title: string, run: () => Promise<void>][] = [
     'Protocol dissectors: messages/s alone, through the views, next to the WS decoder',
     dissect,
   ],
-  ['proxy', 'Proxy cost: direct, net pipe, Telltale, http-proxy, mockttp (about 5–8 minutes)', proxy],
+  [
+    'proxy',
+    'Proxy cost: direct, net pipe, Telltale, http-proxy, mockttp (about 5–8 minutes)',
+    proxy,
+  ],
   ['ui', 'Inspector UI in Chromium (the built renderer)', ui],
 ];
 
