@@ -97,7 +97,8 @@ describe('replay, WebSocket', () => {
     expect(clientSide(log)).toEqual(['got one', 'got two', 'got 030303']);
     const got = log.events.filter((e) => e.what.startsWith('got '));
     const last = got[2]?.at ?? Infinity;
-    expect(last).toBeGreaterThanOrEqual(5);
+    // 55 ms recorded → 5.5 ms; Node's timers may fire up to a millisecond early.
+    expect(last).toBeGreaterThanOrEqual(4);
     expect(last).toBeLessThan(55);
     expect(run.comparison.differences).toEqual([]);
   });
