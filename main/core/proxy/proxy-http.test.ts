@@ -114,13 +114,13 @@ describe('SSE through the proxy', () => {
     await waitFor(() => connection().state === 'closed', 5000, 'closed');
     const [head] = upstream.captures[0]?.written ?? [];
     // The record may end before the last forwarded bytes have reached the client's socket.
-    const sent = (): Buffer => Buffer.concat(upstream.captures[0]?.written ?? []);
+    const upstreamWrote = (): Buffer => Buffer.concat(upstream.captures[0]?.written ?? []);
     await waitFor(
-      () => Buffer.concat(client.received).length >= sent().length,
+      () => Buffer.concat(client.received).length >= upstreamWrote().length,
       5000,
       'the client to receive it all',
     );
-    expect(Buffer.concat(client.received).equals(sent())).toBe(true);
+    expect(Buffer.concat(client.received).equals(upstreamWrote())).toBe(true);
     expect(head?.toString()).toContain('Transfer-Encoding: chunked');
     const [recorded] = entries(store, connection().id, 'event');
     expect(recorded).toMatchObject({
