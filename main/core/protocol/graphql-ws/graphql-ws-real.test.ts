@@ -5,18 +5,8 @@
  */
 import http from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  GraphQLInt,
-  GraphQLNonNull,
-  GraphQLObjectType,
-  GraphQLSchema,
-  GraphQLString,
-  execute,
-  getOperationAST,
-  parse,
-  subscribe,
-  validate,
-} from 'graphql';
+import * as graphql from 'graphql';
+import { execute, getOperationAST, parse, subscribe, validate } from 'graphql';
 import { createClient, type Client } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import WebSocket, { WebSocketServer } from 'ws';
@@ -25,43 +15,14 @@ import { SessionStore } from '../../session/store.ts';
 import { listenLoopback, waitFor } from '../../testing/loopback.ts';
 import { ProtocolViews } from '../dissect/protocol-views.ts';
 import { graphqlOperations } from './operations.ts';
+import { testSchema } from './test-schema.ts';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-const schema = new GraphQLSchema({
-  query: new GraphQLObjectType({
-    name: 'Query',
-    fields: {
-      hello: {
-        type: new GraphQLNonNull(GraphQLString),
-        args: { name: { type: GraphQLString } },
-        resolve: (_root, args: { name?: string }) => `hello ${args.name ?? 'world'}`,
-      },
-    },
-  }),
-  subscription: new GraphQLObjectType({
-    name: 'Subscription',
-    fields: {
-      count: {
-        type: new GraphQLNonNull(GraphQLInt),
-        args: {
-          to: { type: new GraphQLNonNull(GraphQLInt) },
-          everyMs: { type: GraphQLInt },
-        },
-        subscribe: async function* (_root, args: { to: number; everyMs?: number }) {
-          for (let n = 1; n <= args.to; n++) {
-            yield { count: n };
-            // A slow pace leaves the client's cancel time to arrive before the next value.
-            if (n < args.to) await new Promise((resolve) => setTimeout(resolve, args.everyMs ?? 1));
-          }
-        },
-      },
-    },
-  }),
-});
+const schema = testSchema(graphql);
 
 /** What the client saw of one operation. */
 interface Run {

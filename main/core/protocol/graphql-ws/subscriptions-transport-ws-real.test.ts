@@ -16,6 +16,7 @@ import { SessionStore } from '../../session/store.ts';
 import { listenLoopback, waitFor } from '../../testing/loopback.ts';
 import { ProtocolViews } from '../dissect/protocol-views.ts';
 import { graphqlOperations } from './operations.ts';
+import { testSchema } from './test-schema.ts';
 
 /**
  * Vitest resolves `graphql` with the `development` condition, Node (loading the library, which
@@ -29,45 +30,7 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-const { GraphQLInt, GraphQLNonNull, GraphQLObjectType, GraphQLSchema, GraphQLString } = graphql;
-
-const schema = new GraphQLSchema({
-  query: new GraphQLObjectType({
-    name: 'Query',
-    fields: {
-      hello: {
-        type: new GraphQLNonNull(GraphQLString),
-        args: { name: { type: GraphQLString } },
-        resolve: (_root, args: { name?: string }) => `hello ${args.name ?? 'world'}`,
-      },
-      boom: {
-        type: GraphQLString,
-        resolve: () => {
-          throw new Error('boom failed');
-        },
-      },
-    },
-  }),
-  subscription: new GraphQLObjectType({
-    name: 'Subscription',
-    fields: {
-      count: {
-        type: new GraphQLNonNull(GraphQLInt),
-        args: {
-          to: { type: new GraphQLNonNull(GraphQLInt) },
-          everyMs: { type: GraphQLInt },
-        },
-        subscribe: async function* (_root, args: { to: number; everyMs?: number }) {
-          for (let n = 1; n <= args.to; n++) {
-            yield { count: n };
-            // A slow pace leaves the client's stop time to arrive before the next value.
-            if (n < args.to) await new Promise((resolve) => setTimeout(resolve, args.everyMs ?? 1));
-          }
-        },
-      },
-    },
-  }),
-});
+const schema = testSchema(graphql);
 
 /** What the client saw of one operation. */
 interface Run {
